@@ -1,0 +1,125 @@
+# ipsecfilt: AIX-style IPsec and packet filter.
+#
+#   make              build everything into bin/ (objects in obj/)
+#   make deps         install the Debian packages the build, tests and demo need
+#   make check        run the test suite with kyua (SANITIZE=1: ASan + UBSan)
+#   make bench        print benchmark ratios measured in one run
+#   make demo         the main job: see README
+#   make install      PREFIX=/usr/local DESTDIR=
+#
+# Every .c in filt/, tun/ and logd/ is one command; sys/*.c is the engine
+# (libipf.a), lib/*.c the commands' shared code (libipsecfilt.a),
+# sys/linux/*.c the live host ipsecd.
+
+PREFIX	?= /usr/local
+DESTDIR	?=
+CC	?= cc
+PKGS	 = libcrypto libpcap
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lcrypto -lpcap)
+NFQ_LIBS   := $(shell pkg-config --libs libnetfilter_queue 2>/dev/null)
+ATF_CFLAGS := $(shell pkg-config --cflags atf-c 2>/dev/null)
+ATF_LIBS   := $(shell pkg-config --libs atf-c 2>/dev/null || echo -latf-c)
+
+WARN	 = -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
+	   -Wshadow -Wpointer-arith -Wcast-qual -Wvla
+CFLAGS	?= -O2 -g
+XCFLAGS	 = -std=c11 $(WARN) -D_GNU_SOURCE -Isys -Ilib $(PKG_CFLAGS)
+XLDFLAGS = -Wl,--as-needed
+ifeq ($(SANITIZE),1)
+XCFLAGS	+= -fsanitize=address,undefined -fno-omit-frame-pointer \
+	   -fno-sanitize-recover=all
+XLDFLAGS += -fsanitize=address,undefined
+endif
+
+# Rebuild everything when the compiler flags change (SANITIZE=1 and back).
+FLAGS_NOW := $(CC) $(CFLAGS) $(XCFLAGS) $(XLDFLAGS)
+FLAGS_OLD := $(shell cat obj/.flags 2>/dev/null)
+ifneq ($(FLAGS_NOW),$(FLAGS_OLD))
+$(shell mkdir -p obj && rm -rf obj/* bin tests/sys/*_test && echo '$(FLAGS_NOW)' > obj/.flags)
+endif
+
+SYS_SRCS  := $(wildcard sys/*.c)
+LIB_SRCS  := $(wildcard lib/*.c)
+CMD_SRCS  := $(wildcard filt/*.c tun/*.c logd/*.c)
+HOST_SRCS := $(wildcard sys/linux/*.c)
+TEST_SRCS := $(wildcard tests/sys/*_test.c)
+BENCH_SRCS := $(wildcard tests/bench/*.c)
+
+SYS_OBJS  := $(SYS_SRCS:%.c=obj/%.o)
+LIB_OBJS  := $(LIB_SRCS:%.c=obj/%.o)
+CMDS	  := $(addprefix bin/,$(notdir $(CMD_SRCS:.c=)))
+HOST	  := $(if $(HOST_SRCS),bin/ipsecd)
+TESTS	  := $(TEST_SRCS:.c=)
+BENCHES	  := $(addprefix obj/bench/,$(notdir $(BENCH_SRCS:.c=)))
+LIBS	  := obj/libipsecfilt.a obj/libipf.a
+MANS	  := $(wildcard man/*.[1-9])
+
+all: $(CMDS) $(HOST) $(TESTS) $(BENCHES)
+
+obj/%.o: %.c $(wildcard sys/*.h lib/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(XCFLAGS) -c -o $@ $<
+
+obj/libipf.a: $(SYS_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+obj/libipsecfilt.a: $(LIB_OBJS)
+	rm -f $@ && ar rcs $@ $^
+
+bin/%: obj/filt/%.o $(LIBS)
+	@mkdir -p bin
+	$(CC) $(XLDFLAGS) -o $@ $< $(LIBS) $(PKG_LIBS)
+
+bin/%: obj/tun/%.o $(LIBS)
+	@mkdir -p bin
+	$(CC) $(XLDFLAGS) -o $@ $< $(LIBS) $(PKG_LIBS)
+
+bin/%: obj/logd/%.o $(LIBS)
+	@mkdir -p bin
+	$(CC) $(XLDFLAGS) -o $@ $< $(LIBS) $(PKG_LIBS)
+
+bin/ipsecd: $(HOST_SRCS:%.c=obj/%.o) $(LIBS)
+	@mkdir -p bin
+	$(CC) $(XLDFLAGS) -o $@ $(filter %.o,$^) $(LIBS) $(PKG_LIBS) $(NFQ_LIBS)
+
+tests/sys/%_test: tests/sys/%_test.c $(LIBS) $(wildcard sys/*.h lib/*.h)
+	$(CC) $(CFLAGS) $(XCFLAGS) $(ATF_CFLAGS) $(XLDFLAGS) -o $@ $< \
+	    $(LIBS) $(ATF_LIBS) $(PKG_LIBS)
+
+obj/bench/%: tests/bench/%.c $(LIBS)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(XCFLAGS) $(XLDFLAGS) -o $@ $< $(LIBS) $(PKG_LIBS)
+
+deps:
+	sh tests/deps.sh
+
+# kyua's exit status is the suite's; on failure show what failed, whole.
+check: all
+	cd tests && { kyua --logfile=/dev/null test || \
+	    { kyua --logfile=/dev/null report --verbose \
+		--results-filter=broken,failed; exit 1; }; }
+
+bench: all
+	sh tests/bench/run.sh
+
+demo: all
+	sh tests/demo.sh
+
+lint-man:
+	mandoc -Tlint -W warning $(MANS)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man8 \
+	    $(DESTDIR)$(PREFIX)/share/man/man5 $(DESTDIR)$(PREFIX)/share/man/man7
+	install -m 0755 $(CMDS) $(HOST) $(DESTDIR)$(PREFIX)/sbin
+	for m in $(MANS); do \
+		s=$${m##*.}; \
+		install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s; \
+	done
+
+clean:
+	rm -rf obj bin $(TESTS) tests/.kyua
+
+.PHONY: all deps check bench demo lint-man install clean
+.SECONDARY:
