@@ -41,6 +41,27 @@ struct ftable {
 int	ftable_read(int, struct ftable *, char *, size_t);
 void	ftable_free(struct ftable *);
 
+/*
+ * Editing (genfilt, chfilt, ...): take db_lock() before ftable_read()
+ * and hold it until ftable_write() has returned.  Ids are positions: an
+ * insertion or removal renumbers the rules after it.
+ */
+#define FTABLE_HEADER	"# ipsecfilt filt%d v1"
+enum fr_kind {
+	FR_MANUAL,			/* genfilt, impfilt */
+	FR_AUTO,			/* generated for a tunnel */
+	FR_PREDEF			/* IPv4 rule 1, placement, default */
+};
+int	ftable_initial(int, struct ftable *);
+int	ftable_lock_read(int, struct ftable *, int *, char *, size_t);
+int	ftable_write(const struct ftable *, char *, size_t);
+int	ftable_index(const struct ftable *, uint32_t, size_t *);
+int	ftable_insert(struct ftable *, size_t, const struct frule *);
+void	ftable_remove(struct ftable *, size_t);
+int	ftable_kind(const struct ftable *, size_t);
+size_t	ftable_nuser(const struct ftable *);
+int	ftable_path(int, char *, size_t, char *, size_t);
+
 /* A table in the engine's form, patterns read (pattern files too). */
 struct fload {
 	struct ipf_rule		*fl_rules;

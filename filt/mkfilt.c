@@ -1,0 +1,119 @@
+/*
+ * mkfilt: the database side of activating filter rules (aix-reference.md
+ * 3): -z sets the default rule's action in the database; -u validates
+ * the tables exactly as a load would.  Loading, deactivating and logging
+ * need ipsecd, which is not part of this build yet.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cmd.h"
+#include "db.h"
+#include "fcheck.h"
+#include "filtdb.h"
+#include "tunids.h"
+
+#define SYNOPSIS "mkfilt [-v 4|6] [-u | -d] [-z P|D] [-g start|stop] [-i]"
+
+static void	mkfilt_default(const int *, int, int);
+static void	mkfilt_check(int);
+
+/* -z: both versions under one lock, both written or the error says. */
+static void
+mkfilt_default(const int *vers, int nv, int action)
+{
+	struct ftable	ft;
+	char		err[1024];
+	int		lockfd, i;
+
+	if ((lockfd = db_lock(err, sizeof(err))) == -1)
+		cmd_fail("%s", err);
+	for (i = 0; i < nv; i++) {
+		if (ftable_read(vers[i], &ft, err, sizeof(err)) == -1)
+			cmd_fail("%s", err);
+		ft.ft_rules[ft.ft_n - 1].fr_rule.r_action = (uint8_t)action;
+		if (ftable_write(&ft, err, sizeof(err)) == -1)
+			cmd_fail("%s", err);
+		ftable_free(&ft);
+	}
+	db_unlock(lockfd);
+	for (i = 0; i < nv; i++)
+		printf("Default rule for IPv%d has been changed.\n"
+		    "Successfully set default action to %s\n", vers[i],
+		    action == IPF_ACT_PERMIT ? "PERMIT" : "DENY");
+}
+
+/* -u's first step: the ckfilt checks and the pattern files (3). */
+static void
+mkfilt_check(int ver)
+{
+	struct ftable	ft;
+	char		err[1024];
+	size_t		i;
+	uint32_t	tid;
+	int		rv;
+
+	if (ftable_read(ver, &ft, err, sizeof(err)) == -1)
+		cmd_fail("%s", err);
+	if (fcheck_table(&ft, err, sizeof(err)) == -1)
+		cmd_fail("%s; IPv%d filter rules not loaded", err, ver);
+	/* Such a rule loads and drops what it matches (3, mkfilt). */
+	for (i = 0; i < ft.ft_n; i++) {
+		if ((tid = ft.ft_rules[i].fr_rule.r_tunnel) == 0)
+			continue;
+		if ((rv = tunids_exists(ver, tid, err, sizeof(err))) == -1)
+			cmd_fail("%s; IPv%d filter rules not loaded", err,
+			    ver);
+		if (rv == 0)
+			cmd_warn("rule %u for IPv%d names tunnel %u, which "
+			    "does not exist", ft.ft_rules[i].fr_rule.r_id, ver,
+			    tid);
+	}
+	ftable_free(&ft);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct cmd_flags	 cf;
+	const char		*z, *g;
+	int			 vers[2], nv = 0, v, action = 0, i;
+
+	cmd_init("mkfilt", SYNOPSIS);
+	cmd_getopt(argc, argv, "v:udz:g:i", &cf);
+	v = cmd_version(&cf, 0);
+	cmd_exclusive(&cf, 'u', 'd');
+	z = cf.cf_val['z'];
+	g = cf.cf_val['g'];
+	if (cf.cf_val['u'] == NULL && cf.cf_val['d'] == NULL && z == NULL &&
+	    g == NULL)
+		cmd_usage("one of -u, -d, -z or -g is required");
+	if (z != NULL) {
+		if (strcasecmp(z, "P") == 0 || strcasecmp(z, "permit") == 0)
+			action = IPF_ACT_PERMIT;
+		else if (strcasecmp(z, "D") == 0 ||
+		    strcasecmp(z, "deny") == 0)
+			action = IPF_ACT_DENY;
+		else
+			cmd_fail("-z %s: must be P or D", z);
+	}
+	if (g != NULL && strcasecmp(g, "start") != 0 &&
+	    strcasecmp(g, "stop") != 0)
+		cmd_fail("-g %s: must be start or stop", g);
+	if (v == 0 || v == 4)
+		vers[nv++] = 4;
+	if (v == 0 || v == 6)
+		vers[nv++] = 6;
+
+	if (z != NULL)
+		mkfilt_default(vers, nv, action);
+	if (cf.cf_val['u'] != NULL)
+		for (i = 0; i < nv; i++)
+			mkfilt_check(vers[i]);
+	/* TODO: -u, -d and -g talk to ipsecd once it exists. */
+	if (cf.cf_val['u'] != NULL || cf.cf_val['d'] != NULL || g != NULL)
+		cmd_fail("IPsec engine is not running");
+	return (0);
+}

@@ -1,0 +1,219 @@
+/*
+ * db.c: the database files.  A writer holds an exclusive flock on
+ * $IPSEC_CONFDIR/.lock from its read to its rename, so concurrent
+ * writers serialize and none is lost; the lock is on a file of its own
+ * because a lock on the database itself would be lost with the rename.
+ * Readers do not lock: rename is atomic, so they see the old or the new
+ * file whole.  A crash at any point leaves the old or the new file,
+ * never a mix (architecture.md 6).
+ */
+#include <sys/file.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "confdir.h"
+#include "db.h"
+
+#define DB_MAXSIZE	(64 * 1024 * 1024)	/* far above 65535 rules */
+
+static int	db_secure(int, const char *, char *, size_t);
+static int	db_syncdir(const char *, char *, size_t);
+
+int
+db_lock(char *err, size_t errlen)
+{
+	char	dir[PATH_MAX], path[PATH_MAX];
+	int	fd;
+
+	if (confdir_get(dir, sizeof(dir), err, errlen) == -1)
+		return (-1);
+	if (mkdir(dir, 0700) == -1 && errno != EEXIST) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return (-1);
+	}
+	if (confdir_path(".lock", path, sizeof(path), err, errlen) == -1)
+		return (-1);
+	fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	while (flock(fd, LOCK_EX) == -1) {
+		if (errno == EINTR)
+			continue;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		close(fd);
+		return (-1);
+	}
+	return (fd);
+}
+
+void
+db_unlock(int fd)
+{
+	if (fd != -1)
+		close(fd);		/* releases the flock */
+}
+
+/*
+ * Databases hold keys and the host's policy: only the owner (the uid
+ * running the command, root in production) may read or write them
+ * (STYLE.md 10).  Checked on the open descriptor, so there is no
+ * window between check and use.
+ */
+static int
+db_secure(int fd, const char *path, char *err, size_t errlen)
+{
+	struct stat	st;
+
+	if (fstat(fd, &st) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		return (-1);
+	}
+	if ((st.st_mode & 077) != 0 || st.st_uid != geteuid()) {
+		snprintf(err, errlen, "%s: insecure permissions (need mode "
+		    "0600, owner uid %u)", path, (unsigned)geteuid());
+		errno = EPERM;
+		return (-1);
+	}
+	if (st.st_size > DB_MAXSIZE) {
+		snprintf(err, errlen, "%s: file too large", path);
+		errno = EFBIG;
+		return (-1);
+	}
+	return (0);
+}
+
+int
+db_load(const char *path, char **bufp, size_t *lenp, char *err,
+    size_t errlen)
+{
+	char	*buf = NULL, *nbuf;
+	size_t	 len = 0, cap = 0;
+	ssize_t	 n;
+	int	 fd;
+
+	*bufp = NULL;
+	*lenp = 0;
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+		if (errno == ENOENT)
+			return (1);
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return (-1);
+	}
+	if (db_secure(fd, path, err, errlen) == -1)
+		goto fail;
+	for (;;) {
+		if (cap - len < 4096) {
+			if (cap > DB_MAXSIZE) {
+				snprintf(err, errlen, "%s: file too large",
+				    path);
+				goto fail;
+			}
+			cap = cap == 0 ? 8192 : cap * 2;
+			if ((nbuf = realloc(buf, cap + 1)) == NULL) {
+				snprintf(err, errlen, "%s: %s", path,
+				    strerror(errno));
+				goto fail;
+			}
+			buf = nbuf;
+		}
+		n = read(fd, buf + len, cap - len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	*bufp = buf;
+	*lenp = len;
+	return (0);
+fail:
+	close(fd);
+	free(buf);
+	return (-1);
+}
+
+static int
+db_syncdir(const char *path, char *err, size_t errlen)
+{
+	char		 dir[PATH_MAX];
+	const char	*slash;
+	int		 fd;
+
+	if ((slash = strrchr(path, '/')) == NULL || slash == path)
+		snprintf(dir, sizeof(dir), "%s", slash == path ? "/" : ".");
+	else
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - path), path);
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    fsync(fd) == -1) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return (-1);
+	}
+	close(fd);
+	return (0);
+}
+
+int
+db_save(const char *path, const char *buf, size_t len, char *err,
+    size_t errlen)
+{
+	char	tmp[PATH_MAX];
+	size_t	off = 0;
+	ssize_t	n;
+	int	fd;
+
+	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >=
+	    sizeof(tmp)) {
+		snprintf(err, errlen, "%s: name too long", path);
+		return (-1);
+	}
+	/* mkstemp creates the file 0600 whatever the umask. */
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+		return (-1);
+	}
+	while (off < len) {
+		n = write(fd, buf + off, len - off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			goto fail;
+		off += (size_t)n;
+	}
+	if (fsync(fd) == -1)
+		goto fail;
+	if (close(fd) == -1) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) == -1)
+		goto fail;
+	return (db_syncdir(path, err, errlen));
+fail:
+	snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (fd != -1)
+		close(fd);
+	unlink(tmp);
+	return (-1);
+}
