@@ -287,6 +287,12 @@ crypto_sa_free(struct crypto_sa *cs)
 	free(cs);
 }
 
+const struct crypto *
+crypto_sa_cr(const struct crypto_sa *cs)
+{
+	return (cs->cs_cr);
+}
+
 const struct crypto_alg *
 crypto_sa_enc(const struct crypto_sa *cs)
 {

@@ -113,6 +113,7 @@ enum crypto_err	 crypto_sa_new(struct crypto *, enum crypto_algid,
 		    const uint8_t *, size_t, enum crypto_algid,
 		    const uint8_t *, size_t, struct crypto_sa **);
 void		 crypto_sa_free(struct crypto_sa *);
+const struct crypto	*crypto_sa_cr(const struct crypto_sa *);
 const struct crypto_alg	*crypto_sa_enc(const struct crypto_sa *);
 const struct crypto_alg	*crypto_sa_auth(const struct crypto_sa *);
 /* Bytes of ICV the SA puts on the wire: the AEAD tag or the MAC's. */
