@@ -181,7 +181,8 @@ esp_input(struct sa *sa, const uint8_t *pkt, size_t len, size_t off,
 	/* Exact sizes first (RFC 4303 2.4: 4-byte and block alignment). */
 	fixed = IPW_ESP_HDRLEN + enc->ca_ivlen +
 	    crypto_sa_icvlen(sa->sa_crypto);
-	if (off > len || len - off < fixed + IPW_ESP_TRLLEN)
+	if (xform_ipcheck(pkt, len) == -1 || off > len ||
+	    len - off < fixed + IPW_ESP_TRLLEN)
 		return (XF_MALFORMED);
 	ctlen = len - off - fixed;
 	if (ctlen % enc->ca_align != 0)

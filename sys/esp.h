@@ -17,6 +17,7 @@ struct sa;
  * outbound SA sa, writing the new packet to out (room: cap bytes) and its
  * length to *outlen.  Transport mode keeps pkt's IP header (and IPv6
  * headers for the hops) in front; tunnel mode adds the SA's outer header.
+ * pkt and out must not overlap.
  */
 enum xform_err	esp_output(struct sa *, const uint8_t *, size_t, uint8_t *,
 		    size_t, size_t *);
@@ -26,7 +27,8 @@ enum xform_err	esp_output(struct sa *, const uint8_t *, size_t, uint8_t *,
  * the UDP header for ESP-in-UDP) with the inbound SA sa.  Writes the inner
  * IP packet (tunnel mode) or the packet without ESP (transport mode) to
  * out, its length to *outlen and the protocol ESP carried to *nxt.  The
- * replay window advances only for packets whose ICV verified.
+ * replay window advances only for packets whose ICV verified.  pkt and
+ * out must not overlap.
  */
 enum xform_err	esp_input(struct sa *, const uint8_t *, size_t, size_t,
 		    uint8_t *, size_t, size_t *, uint8_t *);

@@ -84,5 +84,14 @@ struct ipw_ah {
 	uint32_t	ah_seq;
 };
 #define IPW_AH_HDRLEN	12
+/* Longest IP header chain in front of AH that it authenticates. */
+#define IPW_AH_IPHDRMAX	512
+
+/* RFC 791 3.1 option types; RFC 4302 A.1: which AH may cover as sent. */
+#define IPW_IPOPT_EOL	0
+#define IPW_IPOPT_NOP	1
+/* RFC 8200 4.2: option types whose data may change en route. */
+#define IPW_IP6OPT_PAD1	0
+#define IPW_IP6OPT_MUTABLE 0x20
 
 #endif /* IPSEC_WIRE_H */

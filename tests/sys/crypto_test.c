@@ -10,6 +10,8 @@
 
 #include <atf-c.h>
 
+#include "atf_lsan.h"
+
 #include "crypto.h"
 
 struct mac_kat {

@@ -11,6 +11,8 @@
 
 #include <atf-c.h>
 
+#include "atf_lsan.h"
+
 #include "crypto.h"
 #include "esp.h"
 #include "ipsec_wire.h"

@@ -9,6 +9,8 @@
 
 #include <atf-c.h>
 
+#include "atf_lsan.h"
+
 #include "replay.h"
 
 struct step {
