@@ -46,7 +46,8 @@ static enum crypto_err	cipher_key(const struct crypto *, struct crypto_sa *,
 static enum crypto_err	mac_key(const struct crypto *, struct crypto_sa *,
 			    const uint8_t *, size_t);
 static enum crypto_err	cipher_run(EVP_CIPHER_CTX *, const struct crypto_sa *,
-			    const uint8_t *, const uint8_t *, uint8_t *, size_t);
+			    const uint8_t *, const uint8_t *, uint8_t *,
+			    size_t);
 static void		aead_nonce(const struct crypto_sa *, const uint8_t *,
 			    uint8_t *);
 
@@ -81,10 +82,10 @@ const struct crypto_alg crypto_algs[CRYPTO_ALG_MAX] = {
 	[CRYPTO_NULL] = { "NULL", "NULL Encryption Module",
 	    NULL, CRYPTO_K_CIPHER, 0, 0, 0, 4, 0, 0 },
 	/* RFC 2403, RFC 2404: 96-bit truncation. */
-	[CRYPTO_HMAC_MD5] = { "HMAC_MD5", "Hashed MAC MD5 Authentication Module",
-	    "MD5", CRYPTO_K_MAC, 16, 0, 0, 0, 12, 0 },
-	[CRYPTO_HMAC_SHA] = { "HMAC_SHA", "Hashed MAC SHA Authentication Module",
-	    "SHA1", CRYPTO_K_MAC, 20, 0, 0, 0, 12, 0 },
+	[CRYPTO_HMAC_MD5] = { "HMAC_MD5",
+	    "Hashed MAC MD5 Authentication Module", "MD5", CRYPTO_K_MAC, 16, 0, 0, 0, 12, 0 },
+	[CRYPTO_HMAC_SHA] = { "HMAC_SHA",
+	    "Hashed MAC SHA Authentication Module", "SHA1", CRYPTO_K_MAC, 20, 0, 0, 0, 12, 0 },
 	/* RFC 4868 2.1: key = output length, ICV = half of it. */
 	[CRYPTO_HMAC_SHA256] = { "HMAC_SHA256",
 	    "Hashed MAC SHA256 Authentication Module",

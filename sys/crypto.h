@@ -33,8 +33,8 @@ enum crypto_algid {
 };
 
 enum crypto_kind {
-	CRYPTO_K_CIPHER,		/* confidentiality only: CBC, CTR, NULL */
-	CRYPTO_K_AEAD,			/* combined mode: GCM, ChaCha20-Poly1305 */
+	CRYPTO_K_CIPHER,		/* confidentiality: CBC, CTR, NULL */
+	CRYPTO_K_AEAD,			/* combined: GCM, ChaCha20-Poly1305 */
 	CRYPTO_K_MAC,			/* integrity: HMAC */
 	CRYPTO_K_NONE			/* no separate integrity (AEAD) */
 };
@@ -49,8 +49,8 @@ struct crypto_alg {
 	const char	*ca_desc;	/* ipsecstat "NAME -- DESCRIPTION" */
 	const char	*ca_ossl;	/* OpenSSL fetch name; NULL: none */
 	enum crypto_kind ca_kind;
-	size_t		 ca_keylen;	/* configured key bytes, salt included */
-	size_t		 ca_saltlen;	/* trailing salt/nonce bytes of the key */
+	size_t		 ca_keylen;	/* key bytes, salt included */
+	size_t		 ca_saltlen;	/* salt/nonce bytes ending the key */
 	size_t		 ca_ivlen;	/* IV bytes on the wire */
 	size_t		 ca_align;	/* ESP padding alignment, at least 4 */
 	size_t		 ca_icvlen;	/* AEAD tag or truncated MAC bytes */

@@ -73,7 +73,7 @@ replay_update(struct replay *rp, uint64_t seq)
 	uint64_t	w, top = rp->rp_top / 64, new = seq / 64;
 
 	if (seq <= rp->rp_top && rp->rp_top - seq >= REPLAY_WINDOW)
-		return;			/* left of the window: nothing to mark */
+		return;			/* left of the window */
 	if (seq > rp->rp_top) {
 		/* Clear the words the right edge moves over, at most all. */
 		if (new - top >= REPLAY_WORDS)

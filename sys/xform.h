@@ -20,7 +20,7 @@ enum xform_err {
 	XF_REPLAY,			/* replayed or too old */
 	XF_ICV,				/* integrity check failed */
 	XF_PADDING,			/* authentic, but ESP padding wrong */
-	XF_DUMMY,			/* authentic TFC dummy (next header 59) */
+	XF_DUMMY,			/* TFC dummy packet (next header 59) */
 	XF_TOOBIG,			/* over 65535 or the output buffer */
 	XF_SEQ,				/* sequence numbers used up */
 	XF_CRYPTO,			/* OpenSSL failed */
