@@ -134,6 +134,8 @@ ah_input(struct sa *sa, const uint8_t *pkt, size_t len, size_t off,
 		    (nxt == IPW_PROTO_IPIP ? 4 : nxt == IPW_PROTO_IPV6 ? 6 : 0))
 			return (XF_MALFORMED);
 		memcpy(out, pkt + off + ahlen, plen);
+		if (xform_ecn_decap(pkt, out, plen) == -1)
+			return (XF_ECN);
 		*outlen = plen;
 	} else {
 		memcpy(out, pkt, off);

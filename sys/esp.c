@@ -224,6 +224,8 @@ esp_input(struct sa *sa, const uint8_t *pkt, size_t len, size_t off,
 		if (xform_ipcheck(pt, plen) != (nxt == IPW_PROTO_IPIP ? 4 :
 		    nxt == IPW_PROTO_IPV6 ? 6 : 0))
 			return (XF_MALFORMED);
+		if (xform_ecn_decap(pkt, pt, plen) == -1)
+			return (XF_ECN);
 		*outlen = plen;
 	} else {
 		memcpy(out, pkt, iphl);

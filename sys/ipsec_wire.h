@@ -24,6 +24,12 @@
 
 #define IPW_TTL		64		/* outer TTL / hop limit */
 
+/* RFC 3168 5: the ECN field, the low two bits of TOS / traffic class. */
+#define IPW_ECN_NOTECT	0
+#define IPW_ECN_ECT1	1
+#define IPW_ECN_ECT0	2
+#define IPW_ECN_CE	3
+
 /* RFC 791 */
 struct ipw_ip4 {
 	uint8_t		ip4_vhl;	/* version 4, header length / 4 */

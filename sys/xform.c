@@ -20,6 +20,7 @@ const char *const xform_err_names[XF_MAX] = {
 	[XF_DUMMY]	= "dummy packet",
 	[XF_TOOBIG]	= "result too big",
 	[XF_SEQ]	= "sequence numbers exhausted",
+	[XF_ECN]	= "congestion mark on a non-ECN packet",
 	[XF_CRYPTO]	= "crypto failure",
 };
 
@@ -206,6 +207,32 @@ xform_outer(const struct sa *sa, const uint8_t *inner, size_t len,
 	xform_put32(out, 6U << 28 | (uint32_t)tos << 20);
 	xform_setlen(out, len);
 	return (IPW_IP6_HDRLEN);
+}
+
+int
+xform_ecn_decap(const uint8_t *outer, uint8_t *inner, size_t len)
+{
+	uint8_t	out, in, tos;
+
+	out = outer[0] >> 4 == 4 ? outer[1] & 3 : (outer[1] >> 4) & 3;
+	tos = inner[0] >> 4 == 4 ? inner[1] :
+	    (uint8_t)((inner[0] & 0x0f) << 4 | inner[1] >> 4);
+	in = tos & 3;
+	/* RFC 6040 4.2: the table, rows that change the inner field. */
+	if (out == IPW_ECN_CE && in == IPW_ECN_NOTECT)
+		return (-1);
+	if (out == IPW_ECN_CE || (out == IPW_ECN_ECT1 && in == IPW_ECN_ECT0))
+		tos = (tos & ~3) | out;
+	else
+		return (0);
+	if (inner[0] >> 4 == 4) {
+		inner[1] = tos;
+		xform_setlen(inner, len);	/* new checksum */
+	} else {
+		inner[0] = (inner[0] & 0xf0) | tos >> 4;
+		inner[1] = (uint8_t)((inner[1] & 0x0f) | (tos & 0x0f) << 4);
+	}
+	return (0);
 }
 
 void

@@ -23,6 +23,7 @@ enum xform_err {
 	XF_DUMMY,			/* TFC dummy packet (next header 59) */
 	XF_TOOBIG,			/* over 65535 or the output buffer */
 	XF_SEQ,				/* sequence numbers used up */
+	XF_ECN,				/* CE outside, inner not ECN-capable */
 	XF_CRYPTO,			/* OpenSSL failed */
 	XF_MAX
 };
@@ -85,6 +86,13 @@ size_t		xform_outer_len(const struct sa *);
  */
 size_t		xform_outer(const struct sa *, const uint8_t *, size_t,
 		    uint8_t, uint64_t, uint8_t *);
+
+/*
+ * Tunnel mode input: carry a congestion mark of the outer header into the
+ * inner packet inner[0..len) (RFC 6040 4.2).  Returns -1 when the packet
+ * must be dropped: CE outside, inner packet not ECN-capable.
+ */
+int		xform_ecn_decap(const uint8_t *, uint8_t *, size_t);
 
 /* Write the RFC 3948 UDP header at pkt + off for a packet of len bytes. */
 void		xform_udp(const struct sa *, uint8_t *, size_t, size_t);

@@ -380,6 +380,42 @@ ATF_TC_BODY(limits, tc)
 	crypto_free(cr);
 }
 
+/*
+ * RFC 6040 4.2 with AH: TOS is mutable, so a congestion mark set in
+ * flight leaves the ICV intact and reaches the inner packet; on an inner
+ * packet that is not ECN-capable the packet is dropped.
+ */
+ATF_TC_WITHOUT_HEAD(ecn);
+ATF_TC_BODY(ecn, tc)
+{
+	struct crypto	*cr;
+	struct sa	*o, *in;
+	uint8_t		 pkt[128], prot[256], back[256], nxt;
+	size_t		 len, plen, blen;
+	int		 ect;
+
+	ATF_REQUIRE((cr = crypto_create()) != NULL);
+	for (ect = 0; ect <= 1; ect++) {
+		mkpair(cr, CRYPTO_HMAC_SHA, SA_TUNNEL, 4, 0, &o, &in);
+		len = mkpkt(4, 9, pkt);
+		pkt[1] = ect ? IPW_ECN_ECT0 : IPW_ECN_NOTECT;
+		xform_setlen(pkt, len);
+		ATF_REQUIRE_EQ(ah_output(o, pkt, len, prot, sizeof(prot),
+		    &plen), XF_OK);
+		prot[1] |= IPW_ECN_CE;
+		ATF_CHECK_EQ(ah_input(in, prot, plen, 20, back, sizeof(back),
+		    &blen, &nxt), ect ? XF_OK : XF_ECN);
+		if (ect) {
+			pkt[1] = IPW_ECN_CE;
+			xform_setlen(pkt, len);
+			ATF_CHECK(blen == len && memcmp(back, pkt, len) == 0);
+		}
+		sa_free(o);
+		sa_free(in);
+	}
+	crypto_free(cr);
+}
+
 /* xorshift64: reproducible noise for the garbage test. */
 static uint64_t
 rnd(uint64_t *s)
@@ -450,6 +486,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, esn_epoch);
 	ATF_TP_ADD_TC(tp, routing_header);
 	ATF_TP_ADD_TC(tp, limits);
+	ATF_TP_ADD_TC(tp, ecn);
 	ATF_TP_ADD_TC(tp, garbage);
 	return (0);
 }

@@ -596,6 +596,80 @@ ATF_TC_BODY(cbc_iv_fresh, tc)
 	crypto_free(cr);
 }
 
+/* Set the ECN field of the IP header at p (IPv4 checksum too). */
+static void
+set_ecn(uint8_t *p, size_t len, int ecn)
+{
+	if (p[0] >> 4 == 4) {
+		p[1] = (uint8_t)((p[1] & ~3) | ecn);
+		xform_setlen(p, len);
+	} else
+		p[1] = (uint8_t)((p[1] & ~0x30) | ecn << 4);
+}
+
+/*
+ * RFC 6040 4.2 on decapsulation: a congestion mark set on the outer
+ * header in flight reaches the inner packet, and a marked packet whose
+ * inner header cannot carry it is dropped.
+ */
+ATF_TC_WITHOUT_HEAD(ecn);
+ATF_TC_BODY(ecn, tc)
+{
+	static const struct {
+		int	inner, outer, want;	/* want -1: XF_ECN */
+	} t[] = {
+		{ IPW_ECN_NOTECT, IPW_ECN_CE, -1 },
+		{ IPW_ECN_ECT0, IPW_ECN_CE, IPW_ECN_CE },
+		{ IPW_ECN_ECT1, IPW_ECN_CE, IPW_ECN_CE },
+		{ IPW_ECN_CE, IPW_ECN_CE, IPW_ECN_CE },
+		{ IPW_ECN_ECT0, IPW_ECN_ECT1, IPW_ECN_ECT1 },
+		{ IPW_ECN_ECT1, IPW_ECN_ECT0, IPW_ECN_ECT1 },
+		{ IPW_ECN_NOTECT, IPW_ECN_ECT0, IPW_ECN_NOTECT },
+		{ IPW_ECN_NOTECT, IPW_ECN_NOTECT, IPW_ECN_NOTECT },
+		{ IPW_ECN_ECT0, IPW_ECN_NOTECT, IPW_ECN_ECT0 },
+		{ IPW_ECN_CE, IPW_ECN_NOTECT, IPW_ECN_CE },
+	};
+	struct crypto	*cr;
+	struct sa	*o, *in;
+	uint8_t		 pkt[128], want[128], prot[256], back[256], nxt;
+	size_t		 len, plen, blen, i;
+	int		 af, iaf;
+	enum xform_err	 e;
+
+	ATF_REQUIRE((cr = crypto_create()) != NULL);
+	for (af = 4; af <= 6; af += 2)
+	for (iaf = 4; iaf <= 6; iaf += 2)
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		mkpair(cr, CRYPTO_AES_GCM_16_128, CRYPTO_NONE, SA_TUNNEL, af,
+		    0, &o, &in);
+		len = mkpkt(iaf, 9, pkt);
+		set_ecn(pkt, len, t[i].inner);
+		ATF_REQUIRE_EQ(esp_output(o, pkt, len, prot, sizeof(prot),
+		    &plen), XF_OK);
+		/* Normal mode (RFC 6040 4.1): the outer copies the inner. */
+		ATF_CHECK_EQ(af == 4 ? prot[1] & 3 : (prot[1] >> 4) & 3,
+		    t[i].inner);
+		set_ecn(prot, plen, t[i].outer);
+		e = esp_input(in, prot, plen, af == 4 ? 20 : 40, back,
+		    sizeof(back), &blen, &nxt);
+		if (t[i].want == -1) {
+			ATF_CHECK_EQ_MSG(e, XF_ECN, "v%d in v%d case %zu",
+			    iaf, af, i);
+		} else {
+			memcpy(want, pkt, len);
+			set_ecn(want, len, t[i].want);
+			ATF_CHECK_EQ_MSG(e, XF_OK, "v%d in v%d case %zu",
+			    iaf, af, i);
+			ATF_CHECK_MSG(blen == len &&
+			    memcmp(back, want, len) == 0,
+			    "v%d in v%d case %zu: bytes", iaf, af, i);
+		}
+		sa_free(o);
+		sa_free(in);
+	}
+	crypto_free(cr);
+}
+
 /* xorshift64: reproducible noise for the garbage tests. */
 static uint64_t
 rnd(uint64_t *s)
@@ -669,6 +743,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, trailer);
 	ATF_TP_ADD_TC(tp, udp_encap);
 	ATF_TP_ADD_TC(tp, cbc_iv_fresh);
+	ATF_TP_ADD_TC(tp, ecn);
 	ATF_TP_ADD_TC(tp, garbage);
 	return (0);
 }
