@@ -45,6 +45,8 @@ struct ipw_ip4 {
 };
 #define IPW_IP4_HDRLEN	20
 #define IPW_IP4_DF	0x4000
+#define IPW_IP4_MF	0x2000
+#define IPW_IP4_OFFMASK	0x1fff
 
 /* RFC 8200 */
 struct ipw_ip6 {

@@ -77,7 +77,15 @@ xform_split(const uint8_t *pkt, size_t len, size_t *hdrlen, size_t *nxtoff)
 	uint8_t	nxt;
 	int	rthdr = 0;
 
+	/*
+	 * RFC 4303 3.3.4, RFC 4302 3.3.4: transport mode protects whole
+	 * datagrams only; a fragment would reach its receiver as pieces of
+	 * an ESP/AH packet that never was.
+	 */
 	if (pkt[0] >> 4 == 4) {
+		if (xform_get16(pkt + offsetof(struct ipw_ip4, ip4_off)) &
+		    (IPW_IP4_MF | IPW_IP4_OFFMASK))
+			return (-1);
 		*hdrlen = (size_t)(pkt[0] & 0x0f) * 4;
 		*nxtoff = offsetof(struct ipw_ip4, ip4_p);
 		return (0);
@@ -108,6 +116,8 @@ xform_split(const uint8_t *pkt, size_t len, size_t *hdrlen, size_t *nxtoff)
 		nxo = off;
 		off += hl;
 	}
+	if (nxt == IPW_PROTO_FRAG)
+		return (-1);
 	*hdrlen = off;
 	*nxtoff = nxo;
 	return (0);

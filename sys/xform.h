@@ -63,7 +63,8 @@ int		xform_ipcheck(const uint8_t *, size_t);
  * Transport mode output: how many bytes of pkt stay in front of the new
  * ESP/AH header (the IPv4 header; for IPv6 the header and the hop-by-hop,
  * routing and destination options headers in front of the routing
- * header), and the offset of the byte naming what follows them.
+ * header), and the offset of the byte naming what follows them.  -1 for
+ * a fragment or a header chain that overruns the packet.
  */
 int		xform_split(const uint8_t *, size_t, size_t *, size_t *);
 

@@ -362,6 +362,17 @@ ATF_TC_BODY(limits, tc)
 	sa_free(o);
 	sa_free(in);
 
+	/* Whole datagrams only (RFC 4302 3.3.4): no IPv6 fragment. */
+	mkpair(cr, CRYPTO_HMAC_SHA, SA_TRANSPORT, 6, 0, &o, &in);
+	len = mkpkt(6, 8, pkt);
+	ATF_CHECK_EQ(ah_output(o, pkt, len, prot, sizeof(prot), &plen),
+	    XF_OK);
+	pkt[6] = IPW_PROTO_FRAG;
+	ATF_CHECK_EQ(ah_output(o, pkt, len, prot, sizeof(prot), &plen),
+	    XF_MALFORMED);
+	sa_free(o);
+	sa_free(in);
+
 	/* AH has no cipher and no UDP encapsulation (RFC 3948 2). */
 	memset(&sp, 0, sizeof(sp));
 	sp.sp_proto = IPW_PROTO_AH;

@@ -399,6 +399,23 @@ ATF_TC_BODY(too_big, tc)
 	pkt[0] = 0x55;
 	ATF_CHECK_EQ(esp_output(o, pkt, len, prot, sizeof(prot), &plen),
 	    XF_MALFORMED);
+	sa_free(o);
+	sa_free(in);
+	/* Transport mode takes whole datagrams only (RFC 4303 3.3.4). */
+	mkpair(cr, CRYPTO_AES_CBC_128, CRYPTO_HMAC_SHA256, SA_TRANSPORT, 4,
+	    0, &o, &in);
+	len = mkpkt(4, 10, pkt);
+	ATF_CHECK_EQ(esp_output(o, pkt, len, prot, sizeof(prot), &plen),
+	    XF_OK);
+	pkt[6] = 0x20;				/* more fragments */
+	xform_setlen(pkt, len);
+	ATF_CHECK_EQ(esp_output(o, pkt, len, prot, sizeof(prot), &plen),
+	    XF_MALFORMED);
+	pkt[6] = 0;
+	pkt[7] = 1;				/* offset 8 */
+	xform_setlen(pkt, len);
+	ATF_CHECK_EQ(esp_output(o, pkt, len, prot, sizeof(prot), &plen),
+	    XF_MALFORMED);
 	ATF_CHECK_EQ(esp_output(o, pkt, 0, prot, sizeof(prot), &plen),
 	    XF_MALFORMED);
 	sa_free(o);
