@@ -18,7 +18,7 @@
 #include "sa.h"
 
 static size_t		ah_len(const struct sa *, int);
-static int		ah_mutable4(uint8_t *, size_t);
+static int		ah_mutable4(uint8_t *, size_t, int);
 static int		ah_mutable6(uint8_t *, size_t, int);
 static int		ah_options6(uint8_t *, size_t);
 static int		ah_routing6(uint8_t *, uint8_t *, size_t, int);
@@ -170,7 +170,7 @@ ah_icv(struct sa *sa, const uint8_t *p, size_t len, size_t off, uint64_t seq,
 
 	memcpy(hdr, p, off);
 	if (p[0] >> 4 == 4)
-		r = ah_mutable4(hdr, off);
+		r = ah_mutable4(hdr, off, icv != NULL);
 	else
 		r = ah_mutable6(hdr, off, icv != NULL);
 	if (r == -1)
@@ -200,10 +200,12 @@ ah_icv(struct sa *sa, const uint8_t *p, size_t len, size_t off, uint64_t seq,
 /*
  * RFC 4302 3.3.3.1.1: TOS, flags and fragment offset, TTL and checksum
  * are zeroed, and every option not listed as immutable in appendix A.1
- * is zeroed whole, type and length included.
+ * is zeroed whole, type and length included.  With loose or strict
+ * source routing the destination is mutable but predictable (A.1): a
+ * sender uses the route's last address, where the packet will arrive.
  */
 static int
-ah_mutable4(uint8_t *h, size_t hl)
+ah_mutable4(uint8_t *h, size_t hl, int sending)
 {
 	size_t	at, olen;
 	uint8_t	t;
@@ -222,6 +224,10 @@ ah_mutable4(uint8_t *h, size_t hl)
 		}
 		if (hl - at < 2 || (olen = h[at + 1]) < 2 || olen > hl - at)
 			return (-1);
+		if ((t == IPW_IPOPT_LSRR || t == IPW_IPOPT_SSRR) && sending &&
+		    olen >= 3 + 4 && h[at + 2] <= olen)
+			memcpy(h + offsetof(struct ipw_ip4, ip4_dst),
+			    h + at + olen - 4, 4);
 		switch (t) {
 		case 130:	/* Security */
 		case 133:	/* Extended Security */

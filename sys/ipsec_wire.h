@@ -98,6 +98,8 @@ struct ipw_ah {
 /* RFC 791 3.1 option types; RFC 4302 A.1: which AH may cover as sent. */
 #define IPW_IPOPT_EOL	0
 #define IPW_IPOPT_NOP	1
+#define IPW_IPOPT_LSRR	131
+#define IPW_IPOPT_SSRR	137
 /* RFC 8200 4.2: option types whose data may change en route. */
 #define IPW_IP6OPT_PAD1	0
 #define IPW_IP6OPT_MUTABLE 0x20

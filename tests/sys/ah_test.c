@@ -325,6 +325,55 @@ ATF_TC_BODY(routing_header, tc)
 	crypto_free(cr);
 }
 
+/*
+ * RFC 4302 A.1: with loose source routing the sender authenticates the
+ * destination the packet will arrive with, the route's last address.
+ */
+ATF_TC_WITHOUT_HEAD(source_route4);
+ATF_TC_BODY(source_route4, tc)
+{
+	static const uint8_t	final[4] = { 10, 0, 0, 9 };
+	struct crypto		*cr;
+	struct sa		*o, *in;
+	uint8_t			 pkt[128], prot[256], back[256], nxt;
+	size_t			 len, plen, blen;
+
+	ATF_REQUIRE((cr = crypto_create()) != NULL);
+	mkpair(cr, CRYPTO_HMAC_SHA256, SA_TRANSPORT, 4, 0, &o, &in);
+	memset(pkt, 0, sizeof(pkt));
+	pkt[0] = 0x47;				/* 8 bytes of options */
+	pkt[8] = 64;
+	pkt[9] = IPW_PROTO_UDP;
+	pkt[12] = 10, pkt[15] = 1;		/* source */
+	pkt[16] = 10, pkt[19] = 5;		/* first hop */
+	pkt[20] = IPW_IPOPT_LSRR;
+	pkt[21] = 7;
+	pkt[22] = 4;				/* next address: the first */
+	memcpy(pkt + 23, final, 4);
+	pkt[27] = IPW_IPOPT_NOP;
+	xform_put16(pkt + 32, 8 + 4);		/* UDP length */
+	len = 28 + 8 + 4;
+	xform_setlen(pkt, len);
+	ATF_REQUIRE_EQ(ah_output(o, pkt, len, prot, sizeof(prot), &plen),
+	    XF_OK);
+	ATF_CHECK(memcmp(prot + 16, pkt + 16, 4) == 0);	/* sent as is */
+	/* Not there yet: the destination is not the authenticated one. */
+	ATF_CHECK_EQ(ah_input(in, prot, plen, 28, back, sizeof(back), &blen,
+	    &nxt), XF_ICV);
+	/* The hop at 10.0.0.5 forwards it (RFC 791 3.1, LSRR). */
+	memcpy(prot + 16, final, 4);
+	prot[23] = 10, prot[24] = 0, prot[25] = 0, prot[26] = 6;
+	prot[22] = 8;				/* route done */
+	prot[8]--;
+	xform_setlen(prot, plen);
+	ATF_CHECK_EQ(ah_input(in, prot, plen, 28, back, sizeof(back), &blen,
+	    &nxt), XF_OK);
+	ATF_CHECK_EQ(nxt, IPW_PROTO_UDP);
+	sa_free(o);
+	sa_free(in);
+	crypto_free(cr);
+}
+
 ATF_TC_WITHOUT_HEAD(limits);
 ATF_TC_BODY(limits, tc)
 {
@@ -496,6 +545,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, roundtrip_all);
 	ATF_TP_ADD_TC(tp, esn_epoch);
 	ATF_TP_ADD_TC(tp, routing_header);
+	ATF_TP_ADD_TC(tp, source_route4);
 	ATF_TP_ADD_TC(tp, limits);
 	ATF_TP_ADD_TC(tp, ecn);
 	ATF_TP_ADD_TC(tp, garbage);
