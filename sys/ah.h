@@ -22,6 +22,7 @@ enum xform_err	ah_output(struct sa *, const uint8_t *, size_t, uint8_t *,
 /*
  * Verify the packet pkt[0..len) whose AH header starts at off with the
  * inbound SA sa and write it without AH to out, as esp_input() does.
+ * Only the IP header (IPv6: and extension headers) may precede it.
  */
 enum xform_err	ah_input(struct sa *, const uint8_t *, size_t, size_t,
 		    uint8_t *, size_t, size_t *, uint8_t *);

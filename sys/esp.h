@@ -24,7 +24,9 @@ enum xform_err	esp_output(struct sa *, const uint8_t *, size_t, uint8_t *,
 
 /*
  * Unprotect the packet pkt[0..len) whose ESP header starts at off (after
- * the UDP header for ESP-in-UDP) with the inbound SA sa.  Writes the inner
+ * the UDP header for ESP-in-UDP) with the inbound SA sa.  Only the IP
+ * header (IPv6: and extension headers) may precede it: an outer SA of a
+ * bundle is removed first.  Writes the inner
  * IP packet (tunnel mode) or the packet without ESP (transport mode) to
  * out, its length to *outlen and the protocol ESP carried to *nxt.  The
  * replay window advances only for packets whose ICV verified.  pkt and

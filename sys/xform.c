@@ -91,11 +91,10 @@ xform_split(const uint8_t *pkt, size_t len, size_t *hdrlen, size_t *nxtoff)
 		return (0);
 	}
 	/*
-	 * RFC 4303 3.1.1, RFC 4302 3.1.1: after hop-by-hop, routing and
-	 * fragment headers; destination options may go either way.  Like
-	 * Linux (and scapy), keep those in front of a routing header in
-	 * front and protect those after it, which are for the final
-	 * destination.
+	 * RFC 4303 3.1.1, RFC 4302 3.1.1: after hop-by-hop and routing
+	 * headers; destination options may go either way.  Like Linux (and
+	 * scapy), keep those in front of a routing header in front and
+	 * protect those after it, which are for the final destination.
 	 */
 	off = IPW_IP6_HDRLEN;
 	nxo = offsetof(struct ipw_ip6, ip6_nxt);
