@@ -9,7 +9,7 @@
 
 #include <atf-c.h>
 
-#include "atf_lsan.h"
+#include "lsan.h"
 
 #include "ah.h"
 #include "crypto.h"

@@ -10,7 +10,7 @@
 
 #include <atf-c.h>
 
-#include "atf_lsan.h"
+#include "lsan.h"
 
 #include "crypto.h"
 

@@ -11,7 +11,7 @@
 
 #include <atf-c.h>
 
-#include "atf_lsan.h"
+#include "lsan.h"
 
 #include "crypto.h"
 #include "esp.h"

@@ -1,11 +1,13 @@
 /*
- * atf_lsan.h: libatf-c 0.21 leaks the test-case list it builds when kyua
+ * lsan.h: libatf-c 0.21 leaks the test-case list it builds when kyua
  * asks a program for its cases (-l).  These suppressions name only
- * libatf-c's own allocators, so a leak in the engine or a test body is
- * still reported under SANITIZE=1.  Include once per test program.
+ * libatf-c's own allocators.  Suppressing the module ("leak:libatf-c.so")
+ * would also hide every leak in a test body or the engine below it,
+ * since atf_tc_run() is on each of those stacks.  Include once per test
+ * program.
  */
-#ifndef ATF_LSAN_H
-#define ATF_LSAN_H
+#ifndef TESTS_SYS_LSAN_H
+#define TESTS_SYS_LSAN_H
 
 const char	*__lsan_default_options(void);
 const char	*__lsan_default_suppressions(void);
@@ -28,4 +30,4 @@ __lsan_default_suppressions(void)
 	    "leak:atf_map_init_charpp\n");
 }
 
-#endif /* ATF_LSAN_H */
+#endif /* TESTS_SYS_LSAN_H */
