@@ -91,6 +91,45 @@ obj/bench/%: tests/bench/%.c $(LIBS)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(XCFLAGS) $(XLDFLAGS) -o $@ $< $(LIBS) $(PKG_LIBS)
 
+# Fuzzing (FUZZING.md): each tests/fuzz/*_fuzz.c is a libFuzzer target,
+# linked with the other tests/fuzz/*.c and with the engine and lib
+# compiled again by clang with the fuzzer's instrumentation into
+# obj-fuzz/, apart from obj/.  make fuzz runs each target from its seeds
+# for FUZZ_RUNS executions or FUZZ_TIME seconds, whichever comes first.
+FUZZ_CC	 ?= clang
+FUZZ_SAN  = -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_FLAGS = -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) $(XCFLAGS) \
+	     -Wno-string-concatenation
+FUZZ_SRCS := $(wildcard tests/fuzz/*_fuzz.c)
+FUZZ_AUX  := $(filter-out $(FUZZ_SRCS),$(wildcard tests/fuzz/*.c))
+FUZZERS	  := $(FUZZ_SRCS:tests/fuzz/%.c=obj-fuzz/bin/%)
+FUZZ_LIBS := obj-fuzz/libipsecfilt.a obj-fuzz/libipf.a
+
+obj-fuzz/%.o: %.c $(wildcard sys/*.h lib/*.h)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -fsanitize=fuzzer-no-link $(FUZZ_FLAGS) -c -o $@ $<
+
+obj-fuzz/libipf.a: $(SYS_SRCS:%.c=obj-fuzz/%.o)
+	rm -f $@ && ar rcs $@ $^
+
+obj-fuzz/libipsecfilt.a: $(LIB_SRCS:%.c=obj-fuzz/%.o)
+	rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_SRCS:%.c=obj-fuzz/%.o) $(FUZZ_AUX:%.c=obj-fuzz/%.o): $(wildcard tests/fuzz/*.h)
+
+obj-fuzz/bin/%: obj-fuzz/tests/fuzz/%.o $(FUZZ_AUX:%.c=obj-fuzz/%.o) \
+    $(FUZZ_LIBS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $(filter %.o,$^) \
+	    $(FUZZ_LIBS) $(PKG_LIBS)
+
+fuzz-build: $(FUZZERS)
+
+FUZZ_RUNS ?= 1000000
+FUZZ_TIME ?= 150
+fuzz: $(FUZZERS)
+	FUZZ_RUNS=$(FUZZ_RUNS) FUZZ_TIME=$(FUZZ_TIME) sh tests/fuzz/run.sh
+
 deps:
 	sh tests/deps.sh
 
@@ -119,7 +158,7 @@ install: all
 	done
 
 clean:
-	rm -rf obj bin $(TESTS) tests/.kyua
+	rm -rf obj obj-fuzz bin $(TESTS) tests/.kyua
 
-.PHONY: all deps check bench demo lint-man install clean
+.PHONY: all deps check bench demo lint-man install clean fuzz fuzz-build
 .SECONDARY:

@@ -27,6 +27,8 @@
 #include "ipf.h"
 #include "logfmt.h"
 #include "parse.h"
+#include "tundb.h"
+#include "tunload.h"
 
 #define PCF_IFDEFAULT	"pcap0"		/* -i default (decision) */
 #define PCF_SNAPLEN	262144		/* libpcap's MAXIMUM_SNAPLEN */
@@ -70,6 +72,7 @@ static int	 local_parse(struct pcf_conf *, const char *, char *, size_t);
 static int	 link_ip(int, const uint8_t *, size_t, size_t *, int *);
 static int	 af_ver(uint32_t);
 static int	 rules_load(struct ipf *, int, uint64_t);
+static int	 tunnels_load(struct ipf *, int, uint64_t);
 static int	 is_local(const struct pcf_conf *, int, const uint8_t *);
 static void	 pkt_where(const struct pcf_conf *, const uint8_t *, size_t,
 		    int, struct ipf_meta *, int *);
@@ -299,6 +302,36 @@ rules_load(struct ipf *ipf, int only, uint64_t now)
 	return (rv);
 }
 
+/*
+ * Every manual tunnel of the databases, active or not, as mktun would
+ * install it (aix-reference.md 3, pcapfilt): fresh sequence numbers and
+ * replay windows, lifetimes ignored.  Fresh counters are safe only
+ * because nothing pcapfilt writes is ever sent (pcapfilt.8).
+ */
+static int
+tunnels_load(struct ipf *ipf, int only, uint64_t now)
+{
+	struct ttable	 tt;
+	char		 e[PCF_LINEMAX];
+	int		 v, rv;
+
+	for (v = 4; v <= 6; v += 2) {
+		if (only != 0 && only != v)
+			continue;
+		if (ttable_read(v, &tt, e, sizeof(e)) == -1) {
+			warnx("%s", e);
+			return (-1);
+		}
+		rv = tunload_all(ipf, &tt, 0, 0, now, 0, e, sizeof(e));
+		ttable_free(&tt);
+		if (rv == -1) {
+			warnx("%s", e);
+			return (-1);
+		}
+	}
+	return (0);
+}
+
 static int
 is_local(const struct pcf_conf *c, int ver, const uint8_t *a)
 {
@@ -452,6 +485,7 @@ main(int argc, char *argv[])
 	pcap_dumper_t		*out = NULL;
 	FILE			*wf;
 	struct ipf		*ipf = NULL;
+	uint64_t		 now;
 	int			 dlt, rc, ex = 1;
 
 	cmd_init("pcapfilt", pcf_synopsis);
@@ -481,8 +515,9 @@ main(int argc, char *argv[])
 
 	/* Rules load at the capture's first moment (mkfilt -u). */
 	rc = pcap_next_ex(in, &h, &f);
-	if (rules_load(ipf, c.c_ver, rc == 1 && h->ts.tv_sec > 0 ?
-	    (uint64_t)h->ts.tv_sec : 0) == -1)
+	now = rc == 1 && h->ts.tv_sec > 0 ? (uint64_t)h->ts.tv_sec : 0;
+	if (rules_load(ipf, c.c_ver, now) == -1 ||
+	    tunnels_load(ipf, c.c_ver, now) == -1)
 		goto done;
 
 	if (c.c_out != NULL) {

@@ -2,11 +2,13 @@
  * ctl.c: the control protocol's message checks and the commands' client
  * for $IPSEC_RUNDIR/ipsecd.sock (ctl.h, architecture.md 4).
  */
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,8 +22,9 @@
 #define CTL_START_WAIT	100		/* tries, 50 ms apart */
 
 static int	ctl_daemon_path(char *, size_t, char *, size_t);
-static int	ctl_spawn(char *, size_t);
+static int	ctl_spawn(const char *, char *, size_t);
 static int	ctl_ping(int, char *, size_t);
+static int	ctl_locked(void);
 
 size_t
 ctl_msg_size(int type)
@@ -187,8 +190,14 @@ int
 ctl_call(int fd, int type, int ver, int arg, union ctl_msg *reply,
     char *err, size_t errlen)
 {
+	int	saved, rv;
+
 	if (ctl_send(fd, type, ver, arg) == -1) {
-		snprintf(err, errlen, "IPsec engine: %s", strerror(errno));
+		/* A refusal is sent before the close: report that. */
+		saved = errno;
+		if ((rv = ctl_recv(fd, reply, err, errlen)) == CTL_R_ERR)
+			return (rv);
+		snprintf(err, errlen, "IPsec engine: %s", strerror(saved));
 		return (-1);
 	}
 	return (ctl_recv(fd, reply, err, errlen));
@@ -214,6 +223,24 @@ ctl_ping(int fd, char *err, size_t errlen)
 	return (0);
 }
 
+/* 1 if an ipsecd holds the pid file's lock (running or starting). */
+static int
+ctl_locked(void)
+{
+	char	dir[PATH_MAX], path[PATH_MAX + sizeof(CTL_PIDNAME) + 1];
+	char	err[CTL_ERRMAX];
+	int	fd, locked;
+
+	if (confdir_rundir(dir, sizeof(dir), err, sizeof(err)) == -1)
+		return (0);
+	snprintf(path, sizeof(path), "%s/%s", dir, CTL_PIDNAME);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+		return (0);
+	locked = flock(fd, LOCK_SH | LOCK_NB) == -1 && errno == EWOULDBLOCK;
+	close(fd);
+	return (locked);
+}
+
 /* The ipsecd next to this command: commands and daemon install together. */
 static int
 ctl_daemon_path(char *buf, size_t len, char *err, size_t errlen)
@@ -237,14 +264,16 @@ ctl_daemon_path(char *buf, size_t len, char *err, size_t errlen)
 }
 
 /*
- * ipsecd binds its socket and hooks the queue before it detaches, so
- * once the process we ran has exited 0 the socket answers.
+ * Run ipsecd (with one flag, or none) and wait for it.  ipsecd binds its
+ * socket and hooks the queue before it detaches, so once the process we
+ * ran has exited 0 the socket answers.
  */
 static int
-ctl_spawn(char *err, size_t errlen)
+ctl_spawn(const char *flag, char *err, size_t errlen)
 {
 	char	path[PATH_MAX];
-	char	*argv[] = { (char *)(uintptr_t)CTL_DAEMON, NULL };
+	char	*argv[] = { (char *)(uintptr_t)CTL_DAEMON,
+		    (char *)(uintptr_t)flag, NULL };
 	pid_t	pid;
 	int	st;
 
@@ -280,19 +309,21 @@ ctl_start(char *err, size_t errlen)
 {
 	struct timespec	ts = { 0, 50 * 1000 * 1000 };
 	char		why[CTL_ERRMAX];
-	int		fd, i;
+	int		fd, i, spawned;
 
 	if ((fd = ctl_connect(err, errlen)) != -1 ||
 	    (errno != ENOENT && errno != ECONNREFUSED))
 		return (fd);
 	/*
-	 * Another command may be starting ipsecd at the same time; then
-	 * ours exits at once (pid file locked) and theirs answers.
+	 * Another ipsecd may be starting at the same time (a second
+	 * command, or systemd's ipsecd -d before its ExecStartPost); then
+	 * ours exits at once, the pid file being locked, and theirs
+	 * answers soon.  So wait for an answer while the lock is held.
 	 */
-	if (ctl_spawn(why, sizeof(why)) == -1) {
-		if ((fd = ctl_connect(err, errlen)) == -1)
-			snprintf(err, errlen, "%s", why);
-		return (fd);
+	if ((spawned = ctl_spawn(NULL, why, sizeof(why))) == -1 &&
+	    !ctl_locked()) {
+		snprintf(err, errlen, "%s", why);
+		return (-1);
 	}
 	for (i = 0; i < CTL_START_WAIT; i++) {
 		if ((fd = ctl_connect(err, errlen)) != -1) {
@@ -305,5 +336,17 @@ ctl_start(char *err, size_t errlen)
 			return (-1);
 		nanosleep(&ts, NULL);
 	}
+	if (spawned == -1)
+		snprintf(err, errlen, "%s", why);
 	return (-1);
+}
+
+/*
+ * mkfilt -d with no ipsecd answering: a killed ipsecd left its hook,
+ * which drops everything (fail closed); "ipsecd -u" takes it away.
+ */
+int
+ctl_unhook(char *err, size_t errlen)
+{
+	return (ctl_spawn("-u", err, errlen));
 }

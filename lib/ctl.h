@@ -31,7 +31,7 @@ enum ctl_type {
 	/* Requests: struct ctl_req. */
 	CTL_PING = 1,			/* CTL_R_OK */
 	CTL_LOAD,			/* load cq_ver's static table */
-	CTL_UNLOAD,			/* deactivate cq_ver */
+	CTL_UNLOAD,			/* deactivate cq_ver, 0 both */
 	CTL_RULES,			/* active table: CTL_R_RULE..., END */
 	CTL_DYNAMIC,			/* dynamic table: CTL_R_RULE..., END */
 	CTL_STATS,			/* CTL_R_STATS */
@@ -72,7 +72,7 @@ struct ctl_err {
 /* One rule of the active table: the record as loaded and its counters. */
 struct ctl_rule {
 	struct ctl_hdr		cr_hdr;
-	struct frule		cr_rule;	/* r_pats NULL, no description */
+	struct frule		cr_rule;	/* as loaded, no description */
 	struct ipf_rulestat	cr_stat;
 };
 
@@ -109,6 +109,8 @@ int	ctl_sockpath(char *, size_t, char *, size_t);
  */
 int	ctl_connect(char *, size_t);
 int	ctl_start(char *, size_t);
+/* Remove a dead ipsecd's hook (ipsecd -u); fails if one is running. */
+int	ctl_unhook(char *, size_t);
 int	ctl_send(int, int, int, int);
 /*
  * The next message's type, or -1 with err set when the exchange failed.

@@ -236,33 +236,30 @@ ftable_free(struct ftable *ft)
 int
 ftable_write(const struct ftable *ft, char *err, size_t errlen)
 {
-	char	path[PATH_MAX], *buf, *nbuf;
-	size_t	len = 0, cap = 8192, i;
-	int	n, rv;
+	char	 path[PATH_MAX], line[RULE_LINEMAX], *buf = NULL;
+	size_t	 len = 0, i;
+	FILE	*fp;
+	int	 rv;
 
 	if (ftable_path(ft->ft_ver, path, sizeof(path), err, errlen) == -1)
 		return (-1);
-	if ((buf = malloc(cap)) == NULL)
-		goto nomem;
-	len = (size_t)snprintf(buf, cap, FTABLE_HEADER "\n", ft->ft_ver);
+	if ((fp = open_memstream(&buf, &len)) == NULL) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return (-1);
+	}
+	fprintf(fp, FTABLE_HEADER "\n", ft->ft_ver);
 	for (i = 0; i < ft->ft_n; i++) {
-		if (cap - len < RULE_LINEMAX + 2) {
-			cap *= 2;
-			if ((nbuf = realloc(buf, cap)) == NULL)
-				goto nomem;
-			buf = nbuf;
-		}
-		n = rule_fmt_line(&ft->ft_rules[i], 1, buf + len, cap - len);
-		len += (size_t)n;
-		buf[len++] = '\n';
+		rule_fmt_line(&ft->ft_rules[i], 1, line, sizeof(line));
+		fprintf(fp, "%s\n", line);
+	}
+	if (fclose(fp) == EOF) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		free(buf);
+		return (-1);
 	}
 	rv = db_save(path, buf, len, err, errlen);
 	free(buf);
 	return (rv);
-nomem:
-	snprintf(err, errlen, "%s", strerror(errno));
-	free(buf);
-	return (-1);
 }
 
 static void

@@ -690,16 +690,16 @@ rule_apply(struct frule *r, const struct cmd_flags *cf, int isnew,
 	char			 why[256];
 	uint8_t			 oldsop = r->fr_rule.r_sop;
 	uint8_t			 olddop = r->fr_rule.r_dop;
-	int			 fl;
+	int			 fl, k;
 	size_t			 i;
 
 	for (i = 0; i < RULE_NFIELDS; i++) {
 		f = &rule_fields[i];
 		if (f->rf_flag == 'n')
 			continue;
-		for (fl = f->rf_flag; fl != 0;
-		    fl = fl == f->rf_flag ? f->rf_flag2 : 0) {
-			if ((v = cf->cf_val[fl]) == NULL)
+		for (k = 0; k < 2; k++) {
+			fl = k == 0 ? f->rf_flag : f->rf_flag2;
+			if (fl == 0 || (v = cf->cf_val[fl]) == NULL)
 				continue;
 			if (f->rf_parse(r, fl, v, why, sizeof(why)) == -1)
 				return (rule_err(err, errlen, "-%c %s: %s",

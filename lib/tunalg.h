@@ -34,8 +34,8 @@ enum tunalg_id {
 };
 
 enum tunalg_kind {
-	TUNALG_K_CIPHER,		/* confidentiality only, NULL included */
-	TUNALG_K_AEAD,			/* combined mode: needs integrity NONE */
+	TUNALG_K_CIPHER,		/* confidentiality only; also NULL */
+	TUNALG_K_AEAD,			/* combined mode: integrity NONE */
 	TUNALG_K_MAC,			/* integrity (AH, ESP with a cipher) */
 	TUNALG_K_NONE			/* no separate integrity: AEAD only */
 };

@@ -112,6 +112,7 @@ ttable_parse(int ver, const char *path, char *buf, struct ttable *tt,
 	char		 hdr[32], why[256], *line, *next, *nl;
 	struct tun	*nt;
 	size_t		 lineno = 1, cap = 0;
+	uint32_t	 user;
 
 	snprintf(hdr, sizeof(hdr), TUN_HEADER, ver);
 	for (line = buf; line != NULL && *line != '\0'; line = next,
@@ -154,6 +155,16 @@ ttable_parse(int ver, const char *path, char *buf, struct ttable *tt,
 			snprintf(err, errlen, "%s:%zu: tunnel %u after tunnel "
 			    "%u: ids must ascend", path, lineno, nt->t_id,
 			    nt[-1].t_id);
+			return (-1);
+		}
+		/* A hand edit must not make two tunnels share an SA. */
+		if ((user = ttable_spi_user(tt, nt, TUN_PROTO_ESP,
+		    nt->t_espspi[TUN_DST])) != 0 ||
+		    (user = ttable_spi_user(tt, nt, TUN_PROTO_AH,
+		    nt->t_ahspi[TUN_DST])) != 0) {
+			snprintf(err, errlen, "%s:%zu: tunnel %u receives with "
+			    "an SPI of tunnel %u", path, lineno, nt->t_id,
+			    user);
 			return (-1);
 		}
 	}

@@ -25,8 +25,8 @@
 enum tun_policy {			/* gentun -p: the headers, outermost */
 	TUN_POL_E,			/* ESP only */
 	TUN_POL_A,			/* AH only */
-	TUN_POL_EA,			/* encrypt, then authenticate: AH outside */
-	TUN_POL_AE			/* authenticate, then encrypt: ESP outside */
+	TUN_POL_EA,			/* encrypt, then AH outside */
+	TUN_POL_AE			/* AH inside, then ESP outside */
 };
 
 enum tun_mode {

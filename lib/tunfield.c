@@ -106,14 +106,17 @@ static void	fld_state_hstr(const struct tun *, const struct tfield *,
 
 static const struct tfield *tf_find(enum tf_which, int);
 static const char *tf_ref(enum tf_which, int, int, char *, size_t);
+static const uint8_t *tf_cbyte(const struct tun *, const struct tfield *);
 static uint8_t	*tf_byte(struct tun *, const struct tfield *);
+static const struct tun_key *tf_ckey(const struct tun *, enum tf_which,
+		    int);
 static struct tun_key *tf_key(struct tun *, enum tf_which, int);
 static int	tf_keyalg(const struct tun *, enum tf_which, int);
 static int	tf_err(char *, size_t, const char *, ...)
 		    __attribute__((__format__(__printf__, 3, 4)));
 static int	tf_append(char *, size_t, size_t *, const char *, ...)
 		    __attribute__((__format__(__printf__, 4, 5)));
-static int	tf_defaults(struct tun *, const struct cmd_flags *, int,
+static void	tf_defaults(struct tun *, const struct cmd_flags *, int,
 		    const struct tun *);
 
 static const struct tfield tun_fields[] = {
@@ -168,7 +171,7 @@ static const struct tfield tun_fields[] = {
 	{ 'z',	TF_HEADER,	0,	"header",	"New Header",
 	  26,	0,		fld_yesno,	fld_yesno_str,	NULL },
 	{ 0,	TF_STATE,	0,	"state",	"Status",
-	  29,	0,		fld_state,	fld_state_str,	fld_state_hstr },
+	  29,	0,		fld_state,	fld_state_str, fld_state_hstr },
 	{ 'h',	TF_AHKEY,	TUN_SRC, "sakey",	NULL,
 	  13,	TF_SECRET,	fld_key,	fld_key_str,	NULL },
 	{ 'H',	TF_AHKEY,	TUN_DST, "dakey",	NULL,
@@ -264,9 +267,9 @@ tf_ref(enum tf_which which, int side, int byflag, char *buf, size_t len)
 	return (buf);
 }
 
-/* The one-byte members the keyword parsers set. */
-static uint8_t *
-tf_byte(struct tun *t, const struct tfield *f)
+/* The one-byte members the keyword parsers set and the printers read. */
+static const uint8_t *
+tf_cbyte(const struct tun *t, const struct tfield *f)
 {
 	switch (f->tf_which) {
 	case TF_POLICY:
@@ -294,8 +297,21 @@ tf_byte(struct tun *t, const struct tfield *f)
 	}
 }
 
+/* Writable views of the members, as strchr(3) does it: one cast each. */
+static uint8_t *
+tf_byte(struct tun *t, const struct tfield *f)
+{
+	return ((uint8_t *)(uintptr_t)tf_cbyte(t, f));
+}
+
 static struct tun_key *
 tf_key(struct tun *t, enum tf_which which, int side)
+{
+	return ((struct tun_key *)(uintptr_t)tf_ckey(t, which, side));
+}
+
+static const struct tun_key *
+tf_ckey(const struct tun *t, enum tf_which which, int side)
 {
 	if (which == TF_AHKEY)
 		return (&t->t_ahkey[side]);
@@ -558,7 +574,7 @@ static void
 fld_alg_str(const struct tun *t, const struct tfield *f, char *buf,
     size_t len)
 {
-	uint8_t	id = *tf_byte((struct tun *)(uintptr_t)t, f);
+	uint8_t	id = *tf_cbyte(t, f);
 
 	snprintf(buf, len, "%s", tunalg_table[id].ta_name);
 }
@@ -589,7 +605,7 @@ fld_key_str(const struct tun *t, const struct tfield *f, char *buf,
 	const struct tun_key	*k;
 	size_t			 i, off;
 
-	k = tf_key((struct tun *)(uintptr_t)t, f->tf_which, f->tf_side);
+	k = tf_ckey(t, f->tf_which, f->tf_side);
 	if (len > 0)
 		buf[0] = '\0';
 	if (k->tk_len == 0 || len < 2 * k->tk_len + 3)
@@ -619,8 +635,7 @@ static void
 fld_yesno_str(const struct tun *t, const struct tfield *f, char *buf,
     size_t len)
 {
-	snprintf(buf, len, "%s", parse_kwname(kw_yesno,
-	    *tf_byte((struct tun *)(uintptr_t)t, f)));
+	snprintf(buf, len, "%s", parse_kwname(kw_yesno, *tf_cbyte(t, f)));
 }
 
 /* The database's esn column is Y or N (aix-reference.md 1.1). */
@@ -687,7 +702,7 @@ fld_state_hstr(const struct tun *t, const struct tfield *f, char *buf,
  * host.  chtun (old != NULL) keeps what it is not told, but a new
  * firewall still gets the host mask.
  */
-static int
+static void
 tf_defaults(struct tun *t, const struct cmd_flags *cf, int isnew,
     const struct tun *old)
 {
@@ -714,7 +729,6 @@ tf_defaults(struct tun *t, const struct cmd_flags *cf, int isnew,
 	if (t->t_hasfw && cf->cf_val['x'] == NULL &&
 	    (isnew || old == NULL || !old->t_hasfw))
 		mask_host(t->t_ver, &t->t_mask);
-	return (0);
 }
 
 /*
@@ -751,7 +765,8 @@ tunfield_apply(struct tun *t, const struct cmd_flags *cf, int isnew,
 	tf_defaults(t, cf, isnew, &old);
 	for (i = 0; i < TUNF_NFIELDS; i++) {
 		f = &tun_fields[i];
-		if (!(f->tf_flags & TF_SECRET) || cf->cf_val[f->tf_flag] != NULL)
+		if (!(f->tf_flags & TF_SECRET) ||
+		    cf->cf_val[f->tf_flag] != NULL)
 			continue;
 		alg = tf_find(f->tf_which == TF_AHKEY ? TF_AHALG :
 		    f->tf_which == TF_ENCKEY ? TF_ENCALG : TF_ESPAUTH,
@@ -784,10 +799,15 @@ tunfield_check(const struct tun *t, int byflag, char *err, size_t errlen)
 	const struct tunalg	*enc, *auth, *a;
 	const struct tfield	*f;
 	const struct tun_key	*k;
-	char			 n1[16], n2[16];
+	char			 n1[16], n2[16], v[64];
 	size_t			 i;
 	int			 s;
 
+	if (memcmp(&t->t_src, &t->t_dst, sizeof(t->t_src)) == 0)
+		return (tf_err(err, errlen, "%s %s: the same address as %s",
+		    tf_ref(TF_DST, 0, byflag, n1, sizeof(n1)),
+		    addr_str(t->t_ver, &t->t_dst, v, sizeof(v)),
+		    tf_ref(TF_SRC, 0, byflag, n2, sizeof(n2))));
 	if (t->t_hasfw && t->t_mode == TUN_MODE_TRANSPORT)
 		return (tf_err(err, errlen, "%s transport: a firewall tunnel "
 		    "is always in tunnel mode", tf_ref(TF_MODE, 0, byflag, n1,
@@ -816,17 +836,16 @@ tunfield_check(const struct tun *t, int byflag, char *err, size_t errlen)
 		f = &tun_fields[i];
 		if (!(f->tf_flags & TF_SECRET))
 			continue;
-		k = tf_key((struct tun *)(uintptr_t)t, f->tf_which,
-		    f->tf_side);
+		k = tf_ckey(t, f->tf_which, f->tf_side);
 		a = &tunalg_table[tf_keyalg(t, f->tf_which, f->tf_side)];
 		tf_ref(f->tf_which, f->tf_side, byflag, n1, sizeof(n1));
 		if (a->ta_keylen == 0 && k->tk_len != 0)
 			return (tf_err(err, errlen, "%s: %s takes no key", n1,
 			    a->ta_name));
 		if (a->ta_keylen != k->tk_len)
-			return (tf_err(err, errlen, "%s: %s needs a %zu-byte key "
-			    "(%zu hex digits)", n1, a->ta_name, a->ta_keylen,
-			    2 * a->ta_keylen));
+			return (tf_err(err, errlen, "%s: %s needs a %zu-byte "
+			    "key (%zu hex digits)", n1, a->ta_name,
+			    a->ta_keylen, 2 * a->ta_keylen));
 	}
 	/* RFC 3948 encapsulates ESP only; AH covers the outer header. */
 	if (t->t_encap == TUN_ENCAP_UDP && (t->t_policy[TUN_SRC] !=
@@ -991,4 +1010,10 @@ tunfield_scan(struct tun *t, int ver, char *line, enum tunf_fmt fmt,
 		return (tf_err(err, errlen, "mask %s: only with a firewall "
 		    "(fw)", cols[5]));
 	return (tunfield_check(t, 0, err, errlen));
+}
+
+int
+tunfield_yesno(const char *s, int *v)
+{
+	return (parse_keyword(s, kw_yesno, v));
 }

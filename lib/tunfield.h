@@ -35,5 +35,7 @@ int	tunfield_fmt_block(const struct tun *, char *, size_t);
 int	tunfield_fmt_header(char *, size_t);
 int	tunfield_scan(struct tun *, int, char *, enum tunf_fmt, char *,
 	    size_t);
+/* Y or N, any case (gentun and imptun -g). */
+int	tunfield_yesno(const char *, int *);
 
 #endif /* TUNFIELD_H */

@@ -29,6 +29,22 @@ struct crypto {
 	EVP_MAC			*cr_hmac;
 	crypto_rand_fn		 cr_rand;	/* NULL: the libctx DRBG */
 	void			*cr_randarg;
+	struct crypto_pool	*cr_pool;	/* DRBG output not yet used */
+};
+
+/*
+ * One RAND_bytes_ex() call on a private library context costs about
+ * 11 us whatever its size (locking, fork check, reseed test), more than
+ * encrypting a 1400-byte packet.  CBC IVs (RFC 3602 2.4) are drawn from
+ * a pool refilled a few kilobytes at a time: each IV is still fresh
+ * DRBG output, used once, and public the moment it is sent.  As with
+ * the keyed contexts, one process uses the context (no fork after it).
+ */
+#define CRYPTO_POOLSIZE	4096
+
+struct crypto_pool {
+	size_t		cp_left;		/* unused bytes at the end */
+	uint8_t		cp_buf[CRYPTO_POOLSIZE];
 };
 
 struct crypto_sa {
@@ -119,7 +135,8 @@ crypto_create(void)
 
 	if ((cr = calloc(1, sizeof(*cr))) == NULL)
 		return (NULL);
-	if ((cr->cr_libctx = OSSL_LIB_CTX_new()) == NULL)
+	if ((cr->cr_pool = calloc(1, sizeof(*cr->cr_pool))) == NULL ||
+	    (cr->cr_libctx = OSSL_LIB_CTX_new()) == NULL)
 		goto bad;
 	if ((cr->cr_default = OSSL_PROVIDER_load(cr->cr_libctx,
 	    "default")) == NULL)
@@ -166,6 +183,9 @@ crypto_free(struct crypto *cr)
 	if (cr->cr_default != NULL)
 		OSSL_PROVIDER_unload(cr->cr_default);
 	OSSL_LIB_CTX_free(cr->cr_libctx);
+	if (cr->cr_pool != NULL)
+		OPENSSL_cleanse(cr->cr_pool, sizeof(*cr->cr_pool));
+	free(cr->cr_pool);
 	free(cr);
 }
 
@@ -185,12 +205,28 @@ crypto_set_rand(struct crypto *cr, crypto_rand_fn fn, void *arg)
 int
 crypto_rand(const struct crypto *cr, uint8_t *buf, size_t n)
 {
+	struct crypto_pool	*cp = cr->cr_pool;
+
 	if (cr->cr_rand != NULL)
 		return (cr->cr_rand(cr->cr_randarg, buf, n));
-	if (RAND_bytes_ex(cr->cr_libctx, buf, n, 0) != 1) {
-		ERR_clear_error();
-		return (-1);
+	if (n > sizeof(cp->cp_buf)) {
+		if (RAND_bytes_ex(cr->cr_libctx, buf, n, 0) != 1) {
+			ERR_clear_error();
+			return (-1);
+		}
+		return (0);
 	}
+	if (cp->cp_left < n) {
+		if (RAND_bytes_ex(cr->cr_libctx, cp->cp_buf,
+		    sizeof(cp->cp_buf), 0) != 1) {
+			ERR_clear_error();
+			return (-1);
+		}
+		cp->cp_left = sizeof(cp->cp_buf);
+	}
+	cp->cp_left -= n;
+	memcpy(buf, cp->cp_buf + cp->cp_left, n);
+	OPENSSL_cleanse(cp->cp_buf + cp->cp_left, n);	/* used once */
 	return (0);
 }
 

@@ -543,7 +543,7 @@ cls_sweep(struct cls_build *b, const struct cls_range *rg, size_t nrg,
 {
 	struct filt_cls	*c = b->b_c;
 	uint32_t	*start = NULL, *ev = NULL, rule;
-	size_t		 i, j, k, blk, nev = 0;
+	size_t		 i, j, k, blk;
 	int		 rc = -1, changed;
 
 	/* Events by key: adds (even) and removes (odd), counting-sorted. */
@@ -584,7 +584,6 @@ cls_sweep(struct cls_build *b, const struct cls_range *rg, size_t nrg,
 			}
 			changed = 1;
 		}
-		nev += start[k] - j;
 		j = start[k];
 		if (!changed) {
 			out[k] = out[k - 1];

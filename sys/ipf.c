@@ -6,9 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto.h"
 #include "filt.h"
 #include "ipf_var.h"
+#include "ipsec.h"
 #include "pkt.h"
+#include "sa.h"
+#include "sad.h"
 #include "shun.h"
 
 /* One packet on its way through the engine. */
@@ -48,6 +52,19 @@ const char *const ipf_perr_names[IPF_PE_MAX] = {
 	[IPF_PE_L4]		= "bad transport header",
 };
 
+const char *const ipf_terr_names[IPF_TE_MAX] = {
+	[IPF_TE_OK]		= "no error",
+	[IPF_TE_FIELD]		= "field out of range",
+	[IPF_TE_EXISTS]		= "tunnel already active",
+	[IPF_TE_SPI]		= "inbound SPI already in use",
+	[IPF_TE_ALG]		= "algorithm not usable here",
+	[IPF_TE_KEYLEN]		= "key of the wrong length",
+	[IPF_TE_LEGACY]		= "DES needs the OpenSSL legacy provider, "
+				    "which is not available",
+	[IPF_TE_CRYPTO]		= "OpenSSL failed",
+	[IPF_TE_NOMEM]		= "out of memory",
+};
+
 const char *const ipf_cerr_names[IPF_CE_MAX] = {
 	[IPF_CE_OK]		= "no error",
 	[IPF_CE_ELSE_NO_IF]	= "ELSE without IF",
@@ -67,6 +84,11 @@ static enum ipf_reason ipf_unfiltered(struct ipf_pass *, const uint8_t *,
 		    size_t);
 static int	ipf_shunned(struct ipf_pass *);
 static enum ipf_reason ipf_filter(struct ipf_pass *);
+static enum ipf_reason ipf_unwrap(struct ipf *, struct ipf_pass *,
+		    uint32_t *);
+static int	ipf_inner(struct ipf_pass *, uint32_t);
+static void	ipf_sastat(const struct sa *, uint8_t, struct ipf_sastat *);
+static void	ipf_expired(void *, int, uint32_t, uint64_t);
 static enum ipf_verdict ipf_done(struct ipf *, struct ipf_pass *,
 		    enum ipf_reason, size_t);
 static void	ipf_count(struct ipf *, const struct ipf_pass *,
@@ -100,13 +122,16 @@ ipf_free(struct ipf *ipf)
 		filt_free(ipf->ipf_vt[i].vt_dynamic);
 		shun_free(ipf->ipf_vt[i].vt_shun);
 	}
+	sad_free(ipf->ipf_sad);
+	crypto_free(ipf->ipf_crypto);
+	free(ipf->ipf_buf);
 	free(ipf);
 }
 
 /*
- * Inbound: parse, deny shunned sources, filter the packet.  Carriers of
- * a tunnel's SAs are filtered like any packet first; ipsec_input() will
- * unwrap them after the filter and send the inner packet back through it.
+ * Inbound: parse, deny shunned sources, filter the packet.  A permitted
+ * carrier of one of our SAs is unwrapped and its inner packet filtered
+ * again from the top, where only a rule naming its tunnel lets it pass.
  */
 enum ipf_verdict
 ipf_input(struct ipf *ipf, const uint8_t *buf, size_t len,
@@ -114,7 +139,10 @@ ipf_input(struct ipf *ipf, const uint8_t *buf, size_t len,
 {
 	struct ipf_pass		ps;
 	struct ipf_result	scratch;
+	enum ipf_reason		why;
+	uint32_t		tid;
 
+	memset(&scratch, 0, sizeof(scratch));		/* no room: too-big */
 	ipf_begin(ipf, &ps, buf, len, IPF_DIR_IN, m,
 	    res != NULL ? res : &scratch);
 	if (ps.ps_vt == NULL)				/* not loaded */
@@ -123,13 +151,23 @@ ipf_input(struct ipf *ipf, const uint8_t *buf, size_t len,
 		return (ipf_done(ipf, &ps, IPF_R_MALFORMED, len));
 	if (ipf_shunned(&ps))				/* before the table */
 		return (ipf_done(ipf, &ps, IPF_R_DENY, len));
-	return (ipf_done(ipf, &ps, ipf_filter(&ps), len)); /* rules */
+	if ((why = ipf_filter(&ps)) != IPF_R_PERMIT ||	/* outer rules */
+	    !ipsec_carrier(&ps.ps_pkt, ps.ps_key.k_meta))
+		return (ipf_done(ipf, &ps, why, len));
+	if ((why = ipf_unwrap(ipf, &ps, &tid)) != IPF_R_DECAP)	/* ESP, AH */
+		return (ipf_done(ipf, &ps, why, len));
+	if (ipf_inner(&ps, tid) == -1)			/* inner packet */
+		return (ipf_done(ipf, &ps, IPF_R_MALFORMED, len));
+	if ((why = ipf_filter(&ps)) != IPF_R_PERMIT)	/* inner rules */
+		return (ipf_done(ipf, &ps, why, len));
+	return (ipf_done(ipf, &ps, IPF_R_DECAP, len));
 }
 
 /*
  * Outbound: parse and filter.  A permit rule with a tunnel hands the
- * packet to ipsec_output(); until SAs exist that is a drop (no-sa), never
- * a cleartext send (aix-reference.md 2.4).
+ * packet to ipsec_output(); without the tunnel's SAs that is a drop
+ * (no-sa), never a cleartext send (aix-reference.md 2.4).  Encapsulated
+ * output is not filtered again.
  */
 enum ipf_verdict
 ipf_output(struct ipf *ipf, const uint8_t *buf, size_t len,
@@ -137,14 +175,20 @@ ipf_output(struct ipf *ipf, const uint8_t *buf, size_t len,
 {
 	struct ipf_pass		ps;
 	struct ipf_result	scratch;
+	enum ipf_reason		why;
 
+	memset(&scratch, 0, sizeof(scratch));		/* no room: too-big */
 	ipf_begin(ipf, &ps, buf, len, IPF_DIR_OUT, m,
 	    res != NULL ? res : &scratch);
 	if (ps.ps_vt == NULL)				/* not loaded */
 		return (ipf_done(ipf, &ps, ipf_unfiltered(&ps, buf, len), len));
 	if (pkt_parse(&ps.ps_pkt, buf, len, &ps.ps_res->res_perr) == -1)
 		return (ipf_done(ipf, &ps, IPF_R_MALFORMED, len));
-	return (ipf_done(ipf, &ps, ipf_filter(&ps), len)); /* rules */
+	if ((why = ipf_filter(&ps)) != IPF_R_ENCAP)	/* rules */
+		return (ipf_done(ipf, &ps, why, len));
+	why = ipsec_output(ipf, ps.ps_pkt.p_ver, ps.ps_tunnel,	/* ESP, AH */
+	    buf, ps.ps_pkt.p_len, ps.ps_key.k_meta->m_now, ps.ps_res);
+	return (ipf_done(ipf, &ps, why, len));
 }
 
 static void
@@ -213,10 +257,15 @@ ipf_filter(struct ipf_pass *ps)
 			return (IPF_R_PERMIT);
 		ps->ps_tunnel = r->r_tunnel;
 		if (ps->ps_key.k_dir == IPF_DIR_OUT)
-			return (IPF_R_NOSA);	/* ipsec_output(): no SAs yet */
-		/* Only what came out of tunnel T may pass T's rule. */
-		return (ps->ps_pkt.p_tunnel == r->r_tunnel ? IPF_R_PERMIT :
-		    IPF_R_POLICY);
+			return (IPF_R_ENCAP);	/* by ipsec_output() */
+		/*
+		 * Only what came out of tunnel T, or T's own carrier (which
+		 * ipsec_input() checks is T's), may pass T's rule.
+		 */
+		if (ps->ps_pkt.p_tunnel == r->r_tunnel ||
+		    ipsec_carrier(&ps->ps_pkt, ps->ps_key.k_meta))
+			return (IPF_R_PERMIT);
+		return (IPF_R_POLICY);
 	case IPF_ACT_SHUN_HOST:
 	case IPF_ACT_SHUN_PORT:
 		shun_add(&vt->vt_shun, e, &ps->ps_pkt,
@@ -225,6 +274,50 @@ ipf_filter(struct ipf_pass *ps)
 	default:
 		return (IPF_R_DENY);
 	}
+}
+
+/*
+ * Unwrap a permitted carrier into res_buf.  A carrier that fails (no SA,
+ * replay, ICV) is dropped by IPsec, not by the rule that admitted it:
+ * its line shows no rule (aix-reference.md 3, pcapfilt "#:-").
+ */
+static enum ipf_reason
+ipf_unwrap(struct ipf *ipf, struct ipf_pass *ps, uint32_t *tid)
+{
+	enum ipf_reason	why;
+
+	why = ipsec_input(ipf, &ps->ps_pkt, ps->ps_tunnel,
+	    ps->ps_key.k_meta->m_now, ps->ps_res, tid);
+	if (why != IPF_R_DECAP) {
+		ps->ps_rule = IPF_RULE_NONE;
+		ps->ps_log = 0;
+	}
+	return (why);
+}
+
+/*
+ * The carrier was permitted and unwrapped into res_buf: count its rule,
+ * then make the inner packet the one being filtered, marked with the
+ * tunnel it came through.
+ */
+static int
+ipf_inner(struct ipf_pass *ps, uint32_t tid)
+{
+	struct ipf_result	*res = ps->ps_res;
+
+	if (ps->ps_ent != NULL) {
+		ps->ps_ent->fe_packets++;
+		ps->ps_ent->fe_bytes += ps->ps_pkt.p_len;
+		ps->ps_ent = NULL;
+	}
+	ps->ps_rule = IPF_RULE_NONE;
+	ps->ps_tunnel = 0;
+	ps->ps_log = 0;
+	if (pkt_parse(&ps->ps_pkt, res->res_buf, res->res_len,
+	    &res->res_perr) == -1)
+		return (-1);
+	ps->ps_pkt.p_tunnel = tid;
+	return (0);
 }
 
 /* Verdict, counters, the packet record and its log event. */
@@ -237,10 +330,10 @@ ipf_done(struct ipf *ipf, struct ipf_pass *ps, enum ipf_reason why,
 
 	switch (why) {
 	case IPF_R_PERMIT:
-	case IPF_R_DECAP:
 		v = IPF_PASS;
 		break;
 	case IPF_R_ENCAP:
+	case IPF_R_DECAP:
 		v = IPF_REPLACE;
 		break;
 	default:
@@ -250,18 +343,40 @@ ipf_done(struct ipf *ipf, struct ipf_pass *ps, enum ipf_reason why,
 	ps->ps_res->res_reason = why;
 	ipf_record(ps, v, len);
 	ipf_count(ipf, ps, why, v);
-	if (ps->ps_log && ipf->ipf_logging) {
-		if (ipf->ipf_sink == NULL)
-			ipf->ipf_stats.st_log_lost++;
-		else {
-			memset(&ev, 0, sizeof(ev));
-			ev.ev_type = IPF_EV_PACKET;
-			ev.ev_time = ps->ps_key.k_meta->m_now;
-			ev.ev_pkt = ps->ps_res->res_pkt;
-			ipf->ipf_sink(ipf->ipf_sinkarg, &ev);
-		}
+	if (ps->ps_log) {
+		memset(&ev, 0, sizeof(ev));
+		ev.ev_type = IPF_EV_PACKET;
+		ev.ev_time = ps->ps_key.k_meta->m_now;
+		ev.ev_pkt = ps->ps_res->res_pkt;
+		ipf_emit(ipf, &ev);
 	}
 	return (v);
+}
+
+void
+ipf_emit(struct ipf *ipf, const struct ipf_event *ev)
+{
+	if (!ipf->ipf_logging)
+		return;
+	if (ipf->ipf_sink == NULL)
+		ipf->ipf_stats.st_log_lost++;
+	else
+		ipf->ipf_sink(ipf->ipf_sinkarg, ev);
+}
+
+/* The SA database's report of an expired tunnel. */
+static void
+ipf_expired(void *arg, int ver, uint32_t tid, uint64_t now)
+{
+	struct ipf_event	ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.ev_type = IPF_EV_TUNNEL;
+	ev.ev_time = now;
+	ev.ev_tun.te_event = IPF_TEV_EXPIRED;
+	ev.ev_tun.te_ver = (uint8_t)ver;
+	ev.ev_tun.te_tunnel = tid;
+	ipf_emit(arg, &ev);
 }
 
 static void
@@ -442,4 +557,86 @@ void
 ipf_set_logging(struct ipf *ipf, int on)
 {
 	ipf->ipf_logging = on != 0;
+}
+
+/*
+ * The first tunnel brings the crypto library context, the SA database
+ * and the buffer between two transforms; all three stay until ipf_free().
+ */
+enum ipf_terr
+ipf_tunnel_add(struct ipf *ipf, const struct ipf_tunnel *t, uint64_t now)
+{
+	if (ipf->ipf_crypto == NULL &&
+	    (ipf->ipf_crypto = crypto_create()) == NULL)
+		return (IPF_TE_CRYPTO);
+	if (ipf->ipf_sad == NULL &&
+	    (ipf->ipf_sad = sad_create(&ipf->ipf_stats, ipf_expired,
+	    ipf)) == NULL)
+		return (IPF_TE_NOMEM);
+	if (ipf->ipf_buf == NULL &&
+	    (ipf->ipf_buf = malloc(IPSEC_BUFLEN)) == NULL)
+		return (IPF_TE_NOMEM);
+	return (sad_add(ipf->ipf_sad, ipf->ipf_crypto, t, now));
+}
+
+int
+ipf_tunnel_remove(struct ipf *ipf, int ver, uint32_t tid)
+{
+	if (ipf->ipf_sad == NULL)
+		return (-1);
+	return (sad_remove(ipf->ipf_sad, ver, tid));
+}
+
+int
+ipf_tunnel_seq(const struct ipf *ipf, int ver, uint32_t tid, uint64_t *seq)
+{
+	const struct sad_tun	*tu;
+	size_t			 i;
+
+	if (ipf->ipf_sad == NULL ||
+	    (tu = sad_tunnel_const(ipf->ipf_sad, ver, tid)) == NULL)
+		return (-1);
+	*seq = 0;
+	for (i = 0; i < tu->tu_nout; i++)
+		if (tu->tu_out[i]->sa_replay.rp_sent > *seq)
+			*seq = tu->tu_out[i]->sa_replay.rp_sent;
+	return (0);
+}
+
+static void
+ipf_sastat(const struct sa *sa, uint8_t dir, struct ipf_sastat *ss)
+{
+	memset(ss, 0, sizeof(*ss));
+	ss->ss_spi = sa->sa_spi;
+	ss->ss_proto = sa->sa_proto;
+	ss->ss_dir = dir;
+	ss->ss_packets = sa->sa_packets;
+	ss->ss_bytes = sa->sa_bytes;
+	ss->ss_seq = dir == IPF_DIR_OUT ? sa->sa_replay.rp_sent :
+	    sa->sa_replay.rp_top;
+}
+
+int
+ipf_tunnel_sastats(const struct ipf *ipf, int ver, uint32_t tid,
+    struct ipf_sastat *ss, size_t max)
+{
+	const struct sad_tun	*tu;
+	size_t			 i, n = 0;
+
+	if (ipf->ipf_sad == NULL ||
+	    (tu = sad_tunnel_const(ipf->ipf_sad, ver, tid)) == NULL)
+		return (-1);
+	for (i = 0; i < tu->tu_nout; i++, n++)
+		if (n < max)
+			ipf_sastat(tu->tu_out[i], IPF_DIR_OUT, &ss[n]);
+	for (i = 0; i < tu->tu_nin; i++, n++)
+		if (n < max)
+			ipf_sastat(tu->tu_in[i], IPF_DIR_IN, &ss[n]);
+	return ((int)n);
+}
+
+size_t
+ipf_sad_bytes(const struct ipf *ipf)
+{
+	return (ipf->ipf_sad != NULL ? sad_bytes(ipf->ipf_sad) : 0);
 }

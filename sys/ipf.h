@@ -168,10 +168,28 @@ enum ipf_evtype {
 	IPF_EV_TUNNEL			/* tunnel event (tunnel issue) */
 };
 
+enum ipf_tevent {			/* aix-reference.md 8.3 */
+	IPF_TEV_EXPIRED,		/* lifetime over, the SAs removed */
+	IPF_TEV_REPLAY,			/* replayed or too old sequence number */
+	IPF_TEV_ICV			/* integrity check failed */
+};
+
+/* What an IPF_EV_TUNNEL event is about. */
+struct ipf_tunev {
+	uint8_t		te_event;	/* enum ipf_tevent */
+	uint8_t		te_ver;		/* 4 or 6 */
+	uint8_t		te_proto;	/* IPPROTO_ESP or _AH; 0: EXPIRED */
+	uint32_t	te_tunnel;
+	uint32_t	te_spi;		/* the inbound SA's */
+	uint32_t	te_seq;		/* REPLAY: the number on the wire */
+	union ipf_addr	te_src;		/* the carrier's source */
+};
+
 struct ipf_event {
 	enum ipf_evtype		ev_type;
 	uint64_t		ev_time;	/* meta's m_now */
-	struct ipf_pktrec	ev_pkt;
+	struct ipf_pktrec	ev_pkt;		/* IPF_EV_PACKET */
+	struct ipf_tunev	ev_tun;		/* IPF_EV_TUNNEL */
 };
 
 /* The host's log sink; called synchronously, must not block. */
@@ -275,5 +293,134 @@ void		 ipf_stats_clear(struct ipf *);
 size_t		 ipf_rulestats(const struct ipf *, int, int,
 		    struct ipf_rulestat *, size_t, uint64_t);
 void		 ipf_set_logging(struct ipf *, int);
+
+/*
+ * Manual tunnels (aix-reference.md 4).  Algorithms are numbered in the
+ * aix-reference.md 4.2 order, the same order as lib/tunalg.h.
+ */
+enum ipf_alg {
+	IPF_ALG_DES_CBC_8,
+	IPF_ALG_3DES_CBC,
+	IPF_ALG_AES_CBC_128,
+	IPF_ALG_AES_CBC_192,
+	IPF_ALG_AES_CBC_256,
+	IPF_ALG_AES_CTR_128,
+	IPF_ALG_AES_CTR_192,
+	IPF_ALG_AES_CTR_256,
+	IPF_ALG_AES_GCM_16_128,
+	IPF_ALG_AES_GCM_16_256,
+	IPF_ALG_CHACHA20_POLY1305,
+	IPF_ALG_NULL,
+	IPF_ALG_HMAC_MD5,
+	IPF_ALG_HMAC_SHA,
+	IPF_ALG_HMAC_SHA256,
+	IPF_ALG_HMAC_SHA384,
+	IPF_ALG_HMAC_SHA512,
+	IPF_ALG_NONE,
+	IPF_ALG_MAX
+};
+
+enum ipf_tpolicy {			/* the headers, gentun -p */
+	IPF_TP_E,			/* ESP */
+	IPF_TP_A,			/* AH */
+	IPF_TP_EA,			/* ESP, then AH around it */
+	IPF_TP_AE			/* AH, then ESP around it */
+};
+
+enum ipf_tmode {
+	IPF_TM_TUNNEL,
+	IPF_TM_TRANSPORT
+};
+
+#define IPF_TF_REPLAY	0x01		/* anti-replay window (-y Y) */
+#define IPF_TF_ESN	0x02		/* 64-bit sequence numbers (-q Y) */
+#define IPF_TF_UDP	0x04		/* ESP-in-UDP, RFC 3948 (-T udp) */
+
+/* One direction's SAs: what it protects with and the keys. */
+struct ipf_sadir {
+	uint8_t		 sd_policy;	/* enum ipf_tpolicy */
+	uint8_t		 sd_enc;	/* enum ipf_alg: ESP cipher */
+	uint8_t		 sd_espauth;	/* ESP integrity; NONE with AEAD */
+	uint8_t		 sd_ahauth;	/* AH integrity */
+	uint32_t	 sd_espspi;
+	uint32_t	 sd_ahspi;
+	const uint8_t	*sd_enckey;	/* salt or nonce included */
+	size_t		 sd_enckeylen;
+	const uint8_t	*sd_espkey;
+	size_t		 sd_espkeylen;
+	const uint8_t	*sd_ahkey;
+	size_t		 sd_ahkeylen;
+};
+
+/*
+ * A manual tunnel as the host installs it.  Only the SAs the policies
+ * name are made; the other fields of a direction are ignored.
+ *
+ * Nonces: with AES-CTR, AES-GCM and ChaCha20-Poly1305 the IV is the
+ * 64-bit sequence number (RFC 3686, 4106, 7634), so an outbound SA must
+ * never count from the same number twice under one key.  Manual keys
+ * outlive a deactivation, so the host passes in tn_seq the last number
+ * the tunnel's outbound SAs may have used (0 for fresh keys), reads it
+ * back with ipf_tunnel_seq() and keeps a high-water mark on stable
+ * storage ahead of it.  A host that cannot do that must install new keys.
+ */
+struct ipf_tunnel {
+	uint32_t	 tn_id;		/* tid, per IP version */
+	uint8_t		 tn_ver;	/* 4 or 6: the endpoints and rules */
+	uint8_t		 tn_mode;	/* enum ipf_tmode */
+	uint8_t		 tn_flags;	/* IPF_TF_* */
+	union ipf_addr	 tn_local;	/* this host's endpoint */
+	union ipf_addr	 tn_peer;	/* the partner's (or firewall's) */
+	uint32_t	 tn_life;	/* minutes from install; 0 never */
+	uint64_t	 tn_seq;	/* outbound counters start after it */
+	struct ipf_sadir tn_out;	/* SAs this host sends with */
+	struct ipf_sadir tn_in;		/* ... and receives with */
+};
+
+/* Why ipf_tunnel_add() refused a tunnel. */
+enum ipf_terr {
+	IPF_TE_OK,
+	IPF_TE_FIELD,			/* version, mode, policy, flags */
+	IPF_TE_EXISTS,			/* the tid is installed already */
+	IPF_TE_SPI,			/* an inbound SPI is in use */
+	IPF_TE_ALG,			/* algorithm or combination */
+	IPF_TE_KEYLEN,			/* key of the wrong length */
+	IPF_TE_LEGACY,			/* DES without the legacy provider */
+	IPF_TE_CRYPTO,			/* OpenSSL failed */
+	IPF_TE_NOMEM,
+	IPF_TE_MAX
+};
+extern const char *const ipf_terr_names[IPF_TE_MAX];
+
+/*
+ * Install a tunnel's SAs, all or nothing: every SA is made and keyed
+ * before any becomes visible.  now (seconds, the clock of m_now) starts
+ * the lifetime; an expired tunnel's SAs are removed and counted, and its
+ * packets then drop with no-sa.
+ */
+enum ipf_terr	 ipf_tunnel_add(struct ipf *, const struct ipf_tunnel *,
+		    uint64_t);
+/* Remove a tunnel's SAs; its rules then drop (no-sa).  -1: not there. */
+int		 ipf_tunnel_remove(struct ipf *, int, uint32_t);
+/* The highest outbound sequence number the tunnel used.  -1: not there. */
+int		 ipf_tunnel_seq(const struct ipf *, int, uint32_t, uint64_t *);
+/* One SA's counters (ipsecstat): packets that passed its transform. */
+struct ipf_sastat {
+	uint32_t	ss_spi;
+	uint8_t		ss_proto;	/* IPPROTO_ESP or IPPROTO_AH */
+	uint8_t		ss_dir;		/* IPF_DIR_IN or IPF_DIR_OUT */
+	uint64_t	ss_packets;
+	uint64_t	ss_bytes;	/* their IP lengths */
+	uint64_t	ss_seq;		/* out: last number sent; in: highest */
+};
+/*
+ * The SAs of a tunnel, outbound then inbound, each in the order it is
+ * applied; fills at most max and returns how many there are, or -1 if
+ * the tunnel is not installed.
+ */
+int		 ipf_tunnel_sastats(const struct ipf *, int, uint32_t,
+		    struct ipf_sastat *, size_t);
+/* Memory the SA database holds, EVP contexts aside (benchmarks). */
+size_t		 ipf_sad_bytes(const struct ipf *);
 
 #endif /* IPF_H */

@@ -8,7 +8,9 @@
 
 #include "ipf.h"
 
+struct crypto;
 struct filt_table;
+struct sad;
 struct shun;
 
 /* One IP version's state. */
@@ -24,6 +26,13 @@ struct ipf {
 	void			*ipf_sinkarg;
 	int			 ipf_logging;	/* mkfilt -g start */
 	struct ipf_stats	 ipf_stats;
+	/* Made with the first tunnel: filter-only hosts never pay. */
+	struct crypto		*ipf_crypto;	/* OpenSSL library context */
+	struct sad		*ipf_sad;	/* the SAs */
+	uint8_t			*ipf_buf;	/* between two transforms */
 };
+
+/* Hand an event to the host's sink, if logging is on. */
+void	ipf_emit(struct ipf *, const struct ipf_event *);
 
 #endif /* IPF_VAR_H */

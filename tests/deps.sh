@@ -4,7 +4,7 @@
 # when they are missing.
 set -eu
 PKGS="gcc make pkg-config libssl-dev openssl libpcap-dev libedit-dev
-libnetfilter-queue-dev atf-sh libatf-dev kyua mandoc clang
+libnetfilter-queue-dev atf-sh libatf-dev kyua mandoc clang libclang-rt-14-dev
 python3 python3-scapy python3-cryptography tshark tcpdump
 iptables iproute2 iputils-ping rsyslog iperf3"
 missing=""

@@ -25,12 +25,6 @@
 	"[-U spi] [-n spi] [-N spi] [-l minutes] [-y Y|N] [-q Y|N] [-z Y] " \
 	"[-T none|udp] [-g Y|N]"
 
-static const struct keyword kw_yesno[] = {
-	{ "Y",	"yes",	1 },
-	{ "N",	"no",	0 },
-	{ NULL,	NULL,	0 }
-};
-
 int
 main(int argc, char *argv[])
 {
@@ -65,7 +59,7 @@ main(int argc, char *argv[])
 		cmd_fail("-%c %s: IBM tunnels are not supported",
 		    cf.cf_val['r'] != NULL ? 'r' : 'i', v);
 	if ((v = cf.cf_val['g']) != NULL &&
-	    parse_keyword(v, kw_yesno, &norules) == -1)
+	    tunfield_yesno(v, &norules) == -1)
 		cmd_fail("-g %s: must be Y or N", v);
 
 	tun_init(&t, ver);

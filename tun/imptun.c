@@ -44,12 +44,6 @@ struct impstate {
 	int		 is_ttdirty[2], is_ftdirty[2];
 };
 
-static const struct keyword kw_yesno[] = {
-	{ "Y",	"yes",	1 },
-	{ "N",	"no",	0 },
-	{ NULL,	NULL,	0 }
-};
-
 static char	*imp_load(const char *, const char *, const char *,
 		    char *, size_t);
 static void	imp_tunnels(struct impstate *, const char *, int,
@@ -250,7 +244,7 @@ main(int argc, char *argv[])
 		    "IBM tunnels are not supported" : "must be manual");
 	memset(&is, 0, sizeof(is));
 	if ((v = cf.cf_val['g']) != NULL &&
-	    parse_keyword(v, kw_yesno, &is.is_norules) == -1)
+	    tunfield_yesno(v, &is.is_norules) == -1)
 		cmd_fail("-g %s: must be Y or N", v);
 	if (cf.cf_val['t'] != NULL && parse_idlist(cf.cf_val['t'], &ids,
 	    &nids, err, sizeof(err)) == -1)

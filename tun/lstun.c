@@ -8,6 +8,7 @@
 
 #include "cmd.h"
 #include "parse.h"
+#include "tunctl.h"
 #include "tundb.h"
 #include "tunfield.h"
 
@@ -36,13 +37,11 @@ main(int argc, char *argv[])
 	if (cf.cf_val['t'] != NULL && parse_idlist(cf.cf_val['t'], &ids,
 	    &nids, err, sizeof(err)) == -1)
 		cmd_fail("-t %s: %s", cf.cf_val['t'], err);
-	/*
-	 * The active tunnels live in ipsecd only.  TODO: ask it over
-	 * ipsecd.sock once the control client exists; until then no
-	 * engine can be running.
-	 */
-	if (cf.cf_val['a'] != NULL)
-		cmd_fail("IPsec engine is not running");
+	/* The active tunnels live in ipsecd only. */
+	if (cf.cf_val['a'] != NULL) {
+		tunctl_check(err, sizeof(err));
+		cmd_fail("%s", err);
+	}
 
 	/* Read everything first: an error prints nothing else. */
 	if (v == 0 || v == 4)
@@ -71,7 +70,10 @@ main(int argc, char *argv[])
 				printf("%s\n", buf);
 				continue;
 			}
-			/* Status is the engine's view; none is running. */
+			/*
+			 * Status is the engine's view, and no ipsecd
+			 * holds manual tunnels yet (tunctl.h).
+			 */
 			t->t_active = 0;
 			tunfield_fmt_block(t, buf, sizeof(buf));
 			fputs(buf, stdout);

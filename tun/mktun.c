@@ -8,6 +8,7 @@
 
 #include "cmd.h"
 #include "parse.h"
+#include "tunctl.h"
 #include "tundb.h"
 
 #define SYNOPSIS "mktun [-v 4|6] [-t tid_list] [-i] [-I]"
@@ -43,8 +44,8 @@ main(int argc, char *argv[])
 	free(ids);
 	/*
 	 * TODO: install the SAs and load the filter table through
-	 * ipsecd.sock (starting ipsecd) once ipsecd exists, then set
-	 * state to active.
+	 * ipsecd.sock (starting ipsecd), then set state to active.
 	 */
-	cmd_fail("IPsec engine is not running");
+	tunctl_check(err, sizeof(err));
+	cmd_fail("%s", err);
 }

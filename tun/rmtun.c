@@ -13,6 +13,7 @@
 #include "db.h"
 #include "filtdb.h"
 #include "parse.h"
+#include "tunctl.h"
 #include "tundb.h"
 #include "tunrule.h"
 
@@ -46,12 +47,11 @@ main(int argc, char *argv[])
 		cmd_fail("%s", err);
 	if (ttable_checkids(&tt, 1, ids, nids, err, sizeof(err)) == -1)
 		cmd_fail("%s", err);
-	/*
-	 * Deactivation removes SAs from ipsecd.  TODO: over ipsecd.sock
-	 * once the control client exists; until then none is running.
-	 */
-	if (cf.cf_val['d'] == NULL)
-		cmd_fail("IPsec engine is not running");
+	/* Deactivation removes the SAs from ipsecd. */
+	if (cf.cf_val['d'] == NULL) {
+		tunctl_check(err, sizeof(err));
+		cmd_fail("%s", err);
+	}
 
 	if (ftable_read(ver, &ft, err, sizeof(err)) == -1)
 		cmd_fail("%s", err);
@@ -68,7 +68,7 @@ main(int argc, char *argv[])
 		cmd_fail("%s", err);
 	for (i = 0; i < ngone; i++)
 		ttable_remove(&tt, gone[i]);
-	if (ttable_write(&tt, err, sizeof(err)) == -1)
+	if (ngone > 0 && ttable_write(&tt, err, sizeof(err)) == -1)
 		cmd_fail("%s", err);
 	db_unlock(lockfd);
 

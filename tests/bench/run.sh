@@ -5,3 +5,5 @@ set -e
 top=$(cd "$(dirname "$0")/../.." && pwd)
 
 "$top/obj/bench/cls_bench"		# filter lookup (BENCHMARKS.md)
+"$top/obj/bench/ipsec_bench"		# ESP through the engine vs openssl speed
+"$top/obj/bench/log_bench"		# logging on the permit path (BENCHMARKS.md)

@@ -1,0 +1,445 @@
+/*
+ * control.c: ipsecd.sock, the commands' way into the live engine
+ * (architecture.md 4, lib/ctl.h).  A SOCK_SEQPACKET socket made under a
+ * umask so it is 0600 from birth, in a 0700 directory, and every peer
+ * checked with SO_PEERCRED: uid 0 only, whatever the file modes say.
+ * Requests are served whole, in order, on the daemon's one thread.
+ */
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ctl.h"
+#include "ipsecd.h"
+
+#define CONTROL_SNDTIMEO	2	/* seconds a slow reader may stall us */
+
+struct control {
+	struct ipsecd	*c_d;
+	int		 c_fd;		/* listening, or -1 */
+	char		 c_path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	int		 c_clients[IPSECD_MAXCLIENTS];
+	uint8_t		 c_refused[IPSECD_MAXCLIENTS];
+	union ctl_msg	 c_drain;
+};
+
+static void	control_accept(struct control *);
+static int	control_slot(struct control *, int, int);
+static int	control_request(struct control *, int);
+static int	control_send(int, union ctl_msg *);
+static int	control_reply(int, int);
+static int	control_error(int, int, const char *, ...)
+		    __attribute__((__format__(__printf__, 3, 4)));
+static int	control_load(struct control *, int, int);
+static int	control_unload(struct control *, int, int);
+static int	control_rules(struct control *, int, int);
+static int	control_stats(struct control *, int, int);
+static int	control_ver(int);
+
+struct control *
+control_open(struct ipsecd *d, const char *path)
+{
+	struct control		*c;
+	struct sockaddr_un	 sun;
+	mode_t			 old;
+	size_t			 i;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return (NULL);
+	c->c_d = d;
+	for (i = 0; i < IPSECD_MAXCLIENTS; i++)
+		c->c_clients[i] = -1;
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if ((size_t)snprintf(sun.sun_path, sizeof(sun.sun_path), "%s",
+	    path) >= sizeof(sun.sun_path)) {
+		log_warnx("%s: path too long", path);
+		free(c);
+		return (NULL);
+	}
+	memcpy(c->c_path, sun.sun_path, sizeof(c->c_path));
+	if ((c->c_fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0)) == -1) {
+		log_warn("socket");
+		free(c);
+		return (NULL);
+	}
+	/* The caller holds the pid file lock: a socket here is stale. */
+	unlink(path);
+	old = umask(0177);
+	if (bind(c->c_fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		log_warn("bind %s", path);
+		umask(old);
+		close(c->c_fd);
+		free(c);
+		return (NULL);
+	}
+	umask(old);
+	/* And 0600 even if the umask was not honoured (as iked does). */
+	if (chmod(path, 0600) == -1 || listen(c->c_fd, 8) == -1) {
+		log_warn("%s", path);
+		control_close(c);
+		return (NULL);
+	}
+	return (c);
+}
+
+void
+control_close(struct control *c)
+{
+	size_t	i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < IPSECD_MAXCLIENTS; i++)
+		if (c->c_clients[i] != -1)
+			close(c->c_clients[i]);
+	control_unlisten(c);
+	free(c);
+}
+
+/* Stop taking connections; the clients stay until their replies. */
+void
+control_unlisten(struct control *c)
+{
+	if (c->c_fd == -1)
+		return;
+	close(c->c_fd);
+	unlink(c->c_path);
+	c->c_fd = -1;
+}
+
+/* pfd[0] is the listening socket, then one slot per client. */
+int
+control_pollfds(const struct control *c, struct pollfd *pfd, size_t max)
+{
+	size_t	i;
+
+	if (max < IPSECD_MAXCLIENTS + 1)
+		return (-1);
+	pfd[0].fd = c->c_fd;
+	pfd[0].events = POLLIN;
+	for (i = 0; i < IPSECD_MAXCLIENTS; i++) {
+		pfd[i + 1].fd = c->c_clients[i];
+		pfd[i + 1].events = POLLIN;
+	}
+	return (IPSECD_MAXCLIENTS + 1);
+}
+
+void
+control_dispatch(struct control *c, const struct pollfd *pfd, size_t n)
+{
+	size_t	i;
+
+	for (i = 1; i < n && i <= IPSECD_MAXCLIENTS; i++) {
+		if (pfd[i].fd == -1 || pfd[i].revents == 0)
+			continue;
+		if (c->c_refused[i - 1] ||
+		    control_request(c, pfd[i].fd) == -1) {
+			/* Read first: unread data would reset the peer. */
+			recv(pfd[i].fd, &c->c_drain, sizeof(c->c_drain),
+			    MSG_DONTWAIT);
+			close(pfd[i].fd);
+			c->c_clients[i - 1] = -1;
+			c->c_refused[i - 1] = 0;
+		}
+		if (c->c_d->d_quit)
+			return;
+	}
+	if (pfd[0].fd != -1 && (pfd[0].revents & POLLIN))
+		control_accept(c);
+}
+
+static void
+control_accept(struct control *c)
+{
+	struct ucred	cred;
+	struct timeval	tv = { CONTROL_SNDTIMEO, 0 };
+	socklen_t	len = sizeof(cred);
+	int		fd;
+
+	if ((fd = accept4(c->c_fd, NULL, NULL, SOCK_CLOEXEC)) == -1) {
+		if (errno != EAGAIN && errno != EINTR &&
+		    errno != ECONNABORTED)
+			log_warn("accept");
+		return;
+	}
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1) {
+		log_warn("SO_PEERCRED");
+		close(fd);
+		return;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	/*
+	 * STYLE.md 10: the engine answers to root alone.  Others get one
+	 * refusal and, once their request is read, the close.
+	 */
+	if (cred.uid != 0) {
+		log_warnx("control: refused uid %u pid %d", cred.uid,
+		    cred.pid);
+		control_error(fd, EPERM, "permission denied: uid %u is not "
+		    "root", cred.uid);
+		shutdown(fd, SHUT_WR);
+		if (control_slot(c, fd, 1) == -1)
+			close(fd);
+		return;
+	}
+	if (control_slot(c, fd, 0) == -1) {
+		control_error(fd, EBUSY, "too many clients");
+		close(fd);
+	}
+}
+
+static int
+control_slot(struct control *c, int fd, int refused)
+{
+	size_t	i;
+
+	for (i = 0; i < IPSECD_MAXCLIENTS; i++)
+		if (c->c_clients[i] == -1) {
+			c->c_clients[i] = fd;
+			c->c_refused[i] = (uint8_t)refused;
+			return (0);
+		}
+	return (-1);
+}
+
+static int
+control_send(int fd, union ctl_msg *m)
+{
+	ssize_t	n;
+
+	n = send(fd, m, m->m_hdr.ch_len, MSG_NOSIGNAL);
+	if (n != (ssize_t)m->m_hdr.ch_len) {
+		log_debug("control: reply lost: %s", strerror(errno));
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+control_reply(int fd, int type)
+{
+	union ctl_msg	m;
+
+	ctl_msg_init(&m, type);
+	return (control_send(fd, &m));
+}
+
+static int
+control_error(int fd, int errnum, const char *fmt, ...)
+{
+	union ctl_msg	m;
+	va_list		ap;
+
+	ctl_msg_init(&m, CTL_R_ERR);
+	m.m_err.ce_errno = errnum;
+	va_start(ap, fmt);
+	vsnprintf(m.m_err.ce_msg, sizeof(m.m_err.ce_msg), fmt, ap);
+	va_end(ap);
+	return (control_send(fd, &m));
+}
+
+/* The table slot of a version, or -1. */
+static int
+control_ver(int ver)
+{
+	if (ver == 4)
+		return (0);
+	if (ver == 6)
+		return (1);
+	return (-1);
+}
+
+/* -1: drop the client. */
+static int
+control_request(struct control *c, int fd)
+{
+	struct ipsecd	*d = c->c_d;
+	union ctl_msg	 m;
+	ssize_t		 n;
+	int		 type, ver;
+
+	n = recv(fd, &m, sizeof(m), MSG_DONTWAIT);
+	if (n == -1)
+		return (errno == EAGAIN || errno == EINTR ? 0 : -1);
+	if (n == 0)
+		return (-1);
+	type = ctl_msg_check(&m, (size_t)n);
+	if (type == -1 || type >= CTL_REQ_MAX) {
+		control_error(fd, EPROTO, "bad request");
+		return (-1);
+	}
+	ver = m.m_req.cq_ver;
+	switch (type) {
+	case CTL_PING:
+		return (control_reply(fd, CTL_R_OK));
+	case CTL_LOAD:
+		return (control_load(c, fd, ver));
+	case CTL_UNLOAD:
+		return (control_unload(c, fd, ver));
+	case CTL_RULES:
+		return (control_rules(c, fd, ver));
+	case CTL_DYNAMIC:
+		/* TODO: IKE's rules, once iked feeds the dynamic table. */
+		if (control_ver(ver) == -1)
+			return (control_error(fd, EINVAL,
+			    "bad IP version %d", ver));
+		return (control_reply(fd, ipf_loaded(d->d_ipf, ver) ?
+		    CTL_R_END : CTL_R_INACTIVE));
+	case CTL_STATS:
+	case CTL_STATS_CLEAR:
+		return (control_stats(c, fd, type == CTL_STATS_CLEAR));
+	case CTL_LOGGING:
+		d->d_logging = m.m_req.cq_arg != 0;
+		ipf_set_logging(d->d_ipf, d->d_logging);
+		log_info("logging %s", d->d_logging ? "started" : "stopped");
+		return (control_reply(fd, CTL_R_OK));
+	case CTL_STOP:
+		log_info("stopped by request");
+		ipsecd_shutdown(d);
+		return (control_reply(fd, CTL_R_OK));
+	case CTL_TUNNEL:
+	default:
+		/* TODO: manual tunnels, once the engine installs SAs. */
+		return (control_error(fd, ENOTSUP, "request %d not supported",
+		    type));
+	}
+}
+
+/*
+ * All or nothing (STYLE.md 5): the database is read and the engine's
+ * table built aside by ipf_load(); the old table stays on any error.
+ */
+static int
+control_load(struct control *c, int fd, int ver)
+{
+	struct ipsecd	*d = c->c_d;
+	struct ftable	 ft;
+	struct fload	 fl;
+	enum ipf_cerr	 ce;
+	char		 err[CTL_ERRMAX];
+	size_t		 bad = 0;
+	int		 slot;
+
+	if ((slot = control_ver(ver)) == -1)
+		return (control_error(fd, EINVAL, "bad IP version %d", ver));
+	if (ftable_read(ver, &ft, err, sizeof(err)) == -1)
+		return (control_error(fd, errno, "%s", err));
+	if (fload_make(&ft, &fl, err, sizeof(err)) == -1) {
+		ftable_free(&ft);
+		return (control_error(fd, EINVAL, "%s", err));
+	}
+	ce = ipf_load(d->d_ipf, ver, fl.fl_rules, fl.fl_n, ipsecd_now(),
+	    &bad);
+	fload_free(&fl);
+	if (ce != IPF_CE_OK) {
+		snprintf(err, sizeof(err), "rule %u: %s", bad < ft.ft_n ?
+		    ft.ft_rules[bad].fr_rule.r_id : 0, ipf_cerr_names[ce]);
+		ftable_free(&ft);
+		return (control_error(fd, ce == IPF_CE_NOMEM ? ENOMEM :
+		    EINVAL, "%s", err));
+	}
+	ftable_free(&d->d_table[slot]);
+	d->d_table[slot] = ft;
+	log_info("IPv%d filter rules loaded: %zu rules", ver, ft.ft_n);
+	return (control_reply(fd, CTL_R_OK));
+}
+
+/*
+ * mkfilt -d (version 0: both, in one request, since the first of two
+ * could already leave nothing loaded).  With no version left there is
+ * nothing to hook for.
+ */
+static int
+control_unload(struct control *c, int fd, int ver)
+{
+	struct ipsecd	*d = c->c_d;
+	int		 v;
+
+	if (ver != 0 && control_ver(ver) == -1)
+		return (control_error(fd, EINVAL, "bad IP version %d", ver));
+	for (v = 4; v <= 6; v += 2) {
+		if (ver != 0 && ver != v)
+			continue;
+		ipf_unload(d->d_ipf, v);
+		ftable_free(&d->d_table[control_ver(v)]);
+		log_info("IPv%d filter rules deactivated", v);
+	}
+	if (!ipf_loaded(d->d_ipf, 4) && !ipf_loaded(d->d_ipf, 6)) {
+		/* Before the reply, so a new ipsecd may start at once. */
+		ipsecd_shutdown(d);
+	}
+	return (control_reply(fd, CTL_R_OK));
+}
+
+/*
+ * lsfilt -a: one CTL_R_RULE per rule the engine still holds (expired
+ * rules are omitted), the record as loaded without its description
+ * (aix-reference.md 2.5), then CTL_R_END.
+ */
+static int
+control_rules(struct control *c, int fd, int ver)
+{
+	struct ipsecd		*d = c->c_d;
+	struct ipf_rulestat	*rs;
+	struct ftable		*ft;
+	union ctl_msg		 m;
+	size_t			 n, i, idx;
+	uint64_t		 now = ipsecd_now();
+	int			 slot;
+
+	if ((slot = control_ver(ver)) == -1)
+		return (control_error(fd, EINVAL, "bad IP version %d", ver));
+	if (!ipf_loaded(d->d_ipf, ver))
+		return (control_reply(fd, CTL_R_INACTIVE));
+	ft = &d->d_table[slot];
+	n = ipf_rulestats(d->d_ipf, ver, 0, NULL, 0, now);
+	if ((rs = calloc(n + 1, sizeof(*rs))) == NULL)
+		return (control_error(fd, ENOMEM, "out of memory"));
+	n = ipf_rulestats(d->d_ipf, ver, 0, rs, n, now);
+	for (i = 0; i < n; i++) {
+		if (ftable_index(ft, rs[i].rs_id, &idx) == -1)
+			continue;
+		ctl_msg_init(&m, CTL_R_RULE);
+		m.m_rule.cr_rule = ft->ft_rules[idx];
+		m.m_rule.cr_rule.fr_rule.r_pats = NULL;
+		m.m_rule.cr_rule.fr_rule.r_npats = 0;
+		memset(m.m_rule.cr_rule.fr_desc, 0,
+		    sizeof(m.m_rule.cr_rule.fr_desc));
+		m.m_rule.cr_stat = rs[i];
+		if (control_send(fd, &m) == -1) {
+			free(rs);
+			return (-1);
+		}
+	}
+	free(rs);
+	return (control_reply(fd, CTL_R_END));
+}
+
+static int
+control_stats(struct control *c, int fd, int clear)
+{
+	struct ipsecd	*d = c->c_d;
+	union ctl_msg	 m;
+
+	ctl_msg_init(&m, CTL_R_STATS);
+	ipf_stats_get(d->d_ipf, &m.m_stats.cs_stats);
+	m.m_stats.cs_loaded4 = (uint8_t)ipf_loaded(d->d_ipf, 4);
+	m.m_stats.cs_loaded6 = (uint8_t)ipf_loaded(d->d_ipf, 6);
+	m.m_stats.cs_logging = (uint8_t)d->d_logging;
+	m.m_stats.cs_enobufs = d->d_enobufs;
+	if (clear) {
+		ipf_stats_clear(d->d_ipf);
+		d->d_enobufs = 0;
+	}
+	return (control_send(fd, &m));
+}

@@ -1,0 +1,183 @@
+/*
+ * hook.c: the netfilter rules that hand packets to ipsecd's queue
+ * (architecture.md 4).  nft has no queue on this kernel, so the rules
+ * go in with iptables-legacy and ip6tables-legacy:
+ *
+ *	raw PREROUTING	-> IPSECFILT	(arriving: ipf_input)
+ *	raw OUTPUT	-> IPSECFILT	(locally sent: ipf_output)
+ *	mangle FORWARD	-> IPSECFILT	(routed: ipf_output, not local)
+ *	IPSECFILT: -m mark --mark IPSECD_MARK -j RETURN
+ *		   -j NFQUEUE --queue-num N
+ *
+ * raw runs before conntrack, so the engine sees every packet as it is
+ * on the wire.  There is deliberately no --queue-bypass: with no
+ * listener the kernel drops what it would have queued, so a dead ipsecd
+ * fails closed and only hook_remove() (mkfilt -d) opens the path.
+ */
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ipsecd.h"
+
+#define HOOK_CHAIN	"IPSECFILT"
+#define HOOK_MAXJUMPS	64		/* leftovers removed at most */
+
+struct hook_point {
+	const char	*hp_table;
+	const char	*hp_chain;
+};
+
+static const struct hook_point hook_points[] = {
+	{ "raw",	"PREROUTING" },
+	{ "raw",	"OUTPUT" },
+	{ "mangle",	"FORWARD" },
+};
+#define HOOK_NPOINTS	(sizeof(hook_points) / sizeof(hook_points[0]))
+
+static const char *const hook_cmds[] = {
+	"/usr/sbin/iptables-legacy",
+	"/usr/sbin/ip6tables-legacy",
+};
+#define HOOK_NCMDS	(sizeof(hook_cmds) / sizeof(hook_cmds[0]))
+
+static int	hook_run(const char *, int, const char *, ...);
+static void	hook_unjump(const char *);
+static int	hook_family(const char *, uint16_t);
+
+/*
+ * Run "cmd -w -t table args..." and return 0 if it exited 0.  quiet:
+ * expected failures (a rule that is not there) stay off stderr.
+ */
+static int
+hook_run(const char *cmd, int quiet, const char *table, ...)
+{
+	const char	*argv[16];
+	va_list		 ap;
+	sigset_t	 none;
+	pid_t		 pid;
+	size_t		 n = 0;
+	int		 st, fd;
+
+	argv[n++] = cmd;
+	argv[n++] = "-w";
+	argv[n++] = "-t";
+	argv[n++] = table;
+	va_start(ap, table);
+	while (n < sizeof(argv) / sizeof(argv[0]) - 1 &&
+	    (argv[n] = va_arg(ap, const char *)) != NULL)
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+
+	if ((pid = fork()) == -1) {
+		log_warn("fork");
+		return (-1);
+	}
+	if (pid == 0) {
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		if ((fd = open("/dev/null", O_RDWR)) != -1) {
+			dup2(fd, STDIN_FILENO);
+			dup2(fd, STDOUT_FILENO);
+			if (quiet)
+				dup2(fd, STDERR_FILENO);
+		}
+		execv(cmd, (char *const *)(uintptr_t)argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &st, 0) == -1)
+		if (errno != EINTR)
+			return (-1);
+	return (WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1);
+}
+
+/* Every jump to our chain, including a killed predecessor's. */
+static void
+hook_unjump(const char *cmd)
+{
+	size_t	i, j;
+
+	for (i = 0; i < HOOK_NPOINTS; i++)
+		for (j = 0; j < HOOK_MAXJUMPS; j++)
+			if (hook_run(cmd, 1, hook_points[i].hp_table, "-D",
+			    hook_points[i].hp_chain, "-j", HOOK_CHAIN,
+			    (char *)NULL) == -1)
+				break;
+}
+
+static int
+hook_family(const char *cmd, uint16_t queue)
+{
+	char	qnum[8];
+	size_t	i;
+
+	snprintf(qnum, sizeof(qnum), "%u", queue);
+	hook_unjump(cmd);
+	/* Fill the chains first, then jump to them: no half state. */
+	for (i = 0; i < HOOK_NPOINTS; i++) {
+		if (i > 0 && strcmp(hook_points[i].hp_table,
+		    hook_points[i - 1].hp_table) == 0)
+			continue;
+		hook_run(cmd, 1, hook_points[i].hp_table, "-N", HOOK_CHAIN,
+		    (char *)NULL);
+		if (hook_run(cmd, 0, hook_points[i].hp_table, "-F",
+		    HOOK_CHAIN, (char *)NULL) == -1 ||
+		    hook_run(cmd, 0, hook_points[i].hp_table, "-A",
+		    HOOK_CHAIN, "-m", "mark", "--mark", IPSECD_MARK, "-j",
+		    "RETURN", (char *)NULL) == -1 ||
+		    hook_run(cmd, 0, hook_points[i].hp_table, "-A",
+		    HOOK_CHAIN, "-j", "NFQUEUE", "--queue-num", qnum,
+		    (char *)NULL) == -1) {
+			log_warnx("%s: cannot fill chain %s in table %s", cmd,
+			    HOOK_CHAIN, hook_points[i].hp_table);
+			return (-1);
+		}
+	}
+	for (i = 0; i < HOOK_NPOINTS; i++)
+		if (hook_run(cmd, 0, hook_points[i].hp_table, "-I",
+		    hook_points[i].hp_chain, "1", "-j", HOOK_CHAIN,
+		    (char *)NULL) == -1) {
+			log_warnx("%s: cannot hook %s %s", cmd,
+			    hook_points[i].hp_table, hook_points[i].hp_chain);
+			return (-1);
+		}
+	return (0);
+}
+
+/* Both families or neither: half a hook would leak IPv6 in the clear. */
+int
+hook_install(uint16_t queue)
+{
+	size_t	i;
+
+	for (i = 0; i < HOOK_NCMDS; i++)
+		if (hook_family(hook_cmds[i], queue) == -1) {
+			hook_remove();
+			return (-1);
+		}
+	return (0);
+}
+
+void
+hook_remove(void)
+{
+	size_t	i, j;
+
+	for (i = 0; i < HOOK_NCMDS; i++) {
+		hook_unjump(hook_cmds[i]);
+		for (j = 0; j < HOOK_NPOINTS; j++) {
+			hook_run(hook_cmds[i], 1, hook_points[j].hp_table,
+			    "-F", HOOK_CHAIN, (char *)NULL);
+			hook_run(hook_cmds[i], 1, hook_points[j].hp_table,
+			    "-X", HOOK_CHAIN, (char *)NULL);
+		}
+	}
+}

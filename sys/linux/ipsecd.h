@@ -1,0 +1,95 @@
+/*
+ * ipsecd.h: the live Linux host of the engine (architecture.md 4).  One
+ * process, one thread: a poll loop over the NFQUEUE socket (queue.c), the
+ * control socket (control.c) and the address events (ifaddr.c).
+ */
+#ifndef IPSECD_H
+#define IPSECD_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "filtdb.h"
+#include "ipf.h"
+
+#define IPSECD_QUEUE	0		/* default NFQUEUE number (-q) */
+/*
+ * Packets ipsecd sends itself carry this mark and skip the hook, so
+ * what the engine produced is not filtered twice.
+ */
+#define IPSECD_MARK	"0x19ec0000/0xffff0000"
+#define IPSECD_MAXCLIENTS 16
+
+struct queue;
+struct control;
+struct ifaddr;
+struct pollfd;
+
+struct ipsecd {
+	struct ipf	*d_ipf;
+	struct ftable	 d_table[2];	/* as loaded: [0] IPv4, [1] IPv6 */
+	int		 d_logging;
+	int		 d_quit;	/* leave the loop */
+	int		 d_pidfd;	/* locked pid file, or -1 */
+	char		 d_pidpath[4096];
+	uint16_t	 d_queue;	/* NFQUEUE number */
+	uint64_t	 d_enobufs;	/* queue overruns seen */
+	uint64_t	 d_bad;		/* queued packets without payload */
+	struct queue	*d_q;
+	struct control	*d_ctl;
+	struct ifaddr	*d_ifa;
+};
+
+/* log.c: OpenBSD iked's log API; stderr until log_init(0). */
+void	log_init(int);
+void	log_warn(const char *, ...)
+	    __attribute__((__format__(__printf__, 1, 2)));
+void	log_warnx(const char *, ...)
+	    __attribute__((__format__(__printf__, 1, 2)));
+void	log_info(const char *, ...)
+	    __attribute__((__format__(__printf__, 1, 2)));
+void	log_debug(const char *, ...)
+	    __attribute__((__format__(__printf__, 1, 2)));
+void	fatal(const char *, ...)
+	    __attribute__((__format__(__printf__, 1, 2), __noreturn__));
+void	fatalx(const char *, ...)
+	    __attribute__((__format__(__printf__, 1, 2), __noreturn__));
+
+/* hook.c: the iptables rules that feed the queue. */
+int	hook_install(uint16_t);
+void	hook_remove(void);
+
+/* queue.c: the NFQUEUE listener. */
+struct queue	*queue_open(struct ipsecd *);
+int		 queue_fd(const struct queue *);
+void		 queue_dispatch(struct queue *);
+void		 queue_close(struct queue *);
+
+/*
+ * ifaddr.c: the local addresses and interface names, refreshed when the
+ * kernel announces a change (rtnetlink) and read from getifaddrs(3).
+ */
+struct ifaddr	*ifaddr_open(void);
+int		 ifaddr_fd(const struct ifaddr *);
+void		 ifaddr_event(struct ifaddr *);
+int		 ifaddr_islocal(struct ifaddr *, int, const union ipf_addr *);
+int		 ifaddr_name(struct ifaddr *, uint32_t, char *);
+void		 ifaddr_addr(struct ifaddr *, const char *, int,
+		    union ipf_addr *);
+void		 ifaddr_close(struct ifaddr *);
+
+/* control.c: ipsecd.sock. */
+struct control	*control_open(struct ipsecd *, const char *);
+int		 control_pollfds(const struct control *, struct pollfd *,
+		    size_t);
+void		 control_dispatch(struct control *, const struct pollfd *,
+		    size_t);
+void		 control_unlisten(struct control *);
+void		 control_close(struct control *);
+
+/* ipsecd.c */
+uint64_t	ipsecd_now(void);
+void		ipsecd_shutdown(struct ipsecd *);
+
+#endif /* IPSECD_H */
