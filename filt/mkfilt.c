@@ -1,15 +1,19 @@
 /*
  * mkfilt: the database side of activating filter rules (aix-reference.md
  * 3): -z sets the default rule's action in the database; -u validates
- * the tables exactly as a load would.  Loading, deactivating and logging
- * need ipsecd, which is not part of this build yet.
+ * the tables exactly as a load would, then ipsecd (started if need be)
+ * loads them; -d deactivates a version in ipsecd, which removes its hook
+ * and exits when none is left; -g sets ipsecd's logging flag.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "cmd.h"
+#include "ctl.h"
 #include "db.h"
 #include "fcheck.h"
 #include "filtdb.h"
@@ -19,6 +23,8 @@
 
 static void	mkfilt_default(const int *, int, int);
 static void	mkfilt_check(int);
+static void	mkfilt_request(int, int, int, int);
+static void	mkfilt_deactivate(const int *, int);
 
 /* -z: both versions under one lock, both written or the error says. */
 static void
@@ -74,12 +80,56 @@ mkfilt_check(int ver)
 	ftable_free(&ft);
 }
 
+/* One request that ipsecd answers with CTL_R_OK. */
+static void
+mkfilt_request(int fd, int type, int ver, int arg)
+{
+	union ctl_msg	m;
+	char		err[CTL_ERRMAX + 64];
+
+	switch (ctl_call(fd, type, ver, arg, &m, err, sizeof(err))) {
+	case CTL_R_OK:
+		return;
+	case CTL_R_ERR:
+		if (type == CTL_LOAD)
+			cmd_fail("%s; IPv%d filter rules not loaded", err, ver);
+		cmd_fail("IPsec engine: %s", err);
+	case -1:
+		cmd_fail("%s", err);
+	default:
+		cmd_fail("IPsec engine: unexpected reply");
+	}
+}
+
+/*
+ * -d.  With no ipsecd answering, a killed one may have left its hook,
+ * which drops everything (fail closed): deactivating means removing it
+ * (decision: that is success, not "not running").
+ */
+static void
+mkfilt_deactivate(const int *vers, int nv)
+{
+	char	err[CTL_ERRMAX + 64];
+	int	fd;
+
+	if ((fd = ctl_connect(err, sizeof(err))) == -1) {
+		if (errno != ENOENT && errno != ECONNREFUSED)
+			cmd_fail("%s", err);
+		if (ctl_unhook(err, sizeof(err)) == -1)
+			cmd_fail("%s", err);
+		return;
+	}
+	mkfilt_request(fd, CTL_UNLOAD, nv == 2 ? 0 : vers[0], 0);
+	close(fd);
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct cmd_flags	 cf;
 	const char		*z, *g;
-	int			 vers[2], nv = 0, v, action = 0, i;
+	char			 err[CTL_ERRMAX + 64];
+	int			 vers[2], nv = 0, v, action = 0, i, fd;
 
 	cmd_init("mkfilt", SYNOPSIS);
 	cmd_getopt(argc, argv, "v:udz:g:i", &cf);
@@ -109,11 +159,26 @@ main(int argc, char *argv[])
 
 	if (z != NULL)
 		mkfilt_default(vers, nv, action);
-	if (cf.cf_val['u'] != NULL)
+	if (cf.cf_val['u'] != NULL) {
+		/* Every version checked before any is loaded. */
 		for (i = 0; i < nv; i++)
 			mkfilt_check(vers[i]);
-	/* TODO: -u, -d and -g talk to ipsecd once it exists. */
-	if (cf.cf_val['u'] != NULL || cf.cf_val['d'] != NULL || g != NULL)
-		cmd_fail("IPsec engine is not running");
+		if ((fd = ctl_start(err, sizeof(err))) == -1)
+			cmd_fail("%s", err);
+		for (i = 0; i < nv; i++)
+			mkfilt_request(fd, CTL_LOAD, vers[i], 0);
+		close(fd);
+	}
+	/* Logging before -d, which may stop ipsecd. */
+	if (g != NULL) {
+		/* TODO: start and stop ipsec_logd too. */
+		if ((fd = ctl_connect(err, sizeof(err))) == -1)
+			cmd_fail("%s", err);
+		mkfilt_request(fd, CTL_LOGGING, 0,
+		    strcasecmp(g, "start") == 0);
+		close(fd);
+	}
+	if (cf.cf_val['d'] != NULL)
+		mkfilt_deactivate(vers, nv);
 	return (0);
 }

@@ -165,7 +165,7 @@ struct ipf_pktrec {
 
 enum ipf_evtype {
 	IPF_EV_PACKET,			/* a logged rule matched */
-	IPF_EV_TUNNEL			/* tunnel event (tunnel issue) */
+	IPF_EV_TUNNEL			/* tunnel event: ev_tun */
 };
 
 enum ipf_tevent {			/* aix-reference.md 8.3 */

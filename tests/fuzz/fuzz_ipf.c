@@ -48,7 +48,8 @@ static void	addr(int, const char *, union ipf_addr *,
 		    union ipf_addr *);
 static void	rules_make(int, const struct rspec *, size_t,
 		    struct ipf_rule *, int);
-static void	load(struct ipf *, int, const struct rspec *, size_t, int);
+static void	load(struct ipf *, int, const struct rspec *, size_t, int,
+		    int);
 static void	tunnels(struct fuzz_env *, int, const struct tspec *, size_t);
 static void	tunnel_rules(int, const struct tspec *, size_t, int,
 		    struct rspec *, size_t *, char [][64]);
@@ -308,7 +309,7 @@ tunnel_rules(int ver, const struct tspec *ts, size_t nt, int peer,
 
 static void
 load(struct ipf *ipf, int ver, const struct rspec *filt, size_t nf,
-    int peer)
+    int peer, int dynamic)
 {
 	static const struct rspec	 dyn[2] = {
 		{ .rs_act = IPF_ACT_DENY, .rs_proto = 6, .rs_dop = IPF_OP_EQ,
@@ -332,6 +333,8 @@ load(struct ipf *ipf, int ver, const struct rspec *filt, size_t nf,
 	rules_make(ver, rs, n, r, ver == 4 ? IPF_ACT_DENY : IPF_ACT_PERMIT);
 	if (ipf_load(ipf, ver, r, n + 1, 1000, &bad) != IPF_CE_OK)
 		fail("static table refused");
+	if (!dynamic)
+		return;
 	rules_make(ver, dyn, 2, r, IPF_ACT_DENY);
 	for (i = 0; i < 2; i++)
 		r[i].r_id = IPF_DYN_BASE + (uint32_t)i;
@@ -456,10 +459,10 @@ fuzz_env_init(struct fuzz_env *fe)
 	side_init(&fe->fe_peer, fe);
 	fe->fe_host.fs_env = fe;
 	fe->fe_peer.fs_env = fe;
-	load(fe->fe_host.fs_ipf, 4, rules4, NRULES4, 0);
-	load(fe->fe_host.fs_ipf, 6, rules6, NRULES6, 0);
-	load(fe->fe_peer.fs_ipf, 4, NULL, 0, 1);
-	load(fe->fe_peer.fs_ipf, 6, NULL, 0, 1);
+	load(fe->fe_host.fs_ipf, 4, rules4, NRULES4, 0, 1);
+	load(fe->fe_host.fs_ipf, 6, rules6, NRULES6, 0, 1);
+	load(fe->fe_peer.fs_ipf, 4, NULL, 0, 1, 1);
+	load(fe->fe_peer.fs_ipf, 6, NULL, 0, 1, 1);
 	tunnels(fe, 4, tuns4, sizeof(tuns4) / sizeof(tuns4[0]));
 	tunnels(fe, 6, tuns6, sizeof(tuns6) / sizeof(tuns6[0]));
 	fe->fe_saused = sa_used(fe);
@@ -470,18 +473,19 @@ fuzz_env_init(struct fuzz_env *fe)
  * Back to the state right after configuration, so that an input's
  * outcome is its own: reinstalled SAs start with fresh counters and
  * replay windows, and a load clears the shun list.  Building a table's
- * classifier is slow (tens of milliseconds under ASan), so a version's
- * tables are loaded again only when the last input went through one of
- * its shun rules (fuzz_env_run() notes it), and the SAs only when a
- * packet reached one (the engines' ESP and AH counters moved).
+ * classifier is slow (milliseconds under ASan), so a version's static
+ * table is loaded again only when the last input went through one of
+ * its shun rules (fuzz_env_run() notes it; the dynamic table keeps no
+ * state), and the SAs are installed again only when a packet reached
+ * one (the engines' ESP and AH counters moved).
  */
 void
 fuzz_env_reset(struct fuzz_env *fe)
 {
 	if (fe->fe_dirty[0])
-		load(fe->fe_host.fs_ipf, 4, rules4, NRULES4, 0);
+		load(fe->fe_host.fs_ipf, 4, rules4, NRULES4, 0, 0);
 	if (fe->fe_dirty[1])
-		load(fe->fe_host.fs_ipf, 6, rules6, NRULES6, 0);
+		load(fe->fe_host.fs_ipf, 6, rules6, NRULES6, 0, 0);
 	if (sa_used(fe) != fe->fe_saused) {
 		tunnels(fe, 4, tuns4, sizeof(tuns4) / sizeof(tuns4[0]));
 		tunnels(fe, 6, tuns6, sizeof(tuns6) / sizeof(tuns6[0]));
@@ -492,19 +496,10 @@ fuzz_env_reset(struct fuzz_env *fe)
 	fuzz_env_meta(&fe->fe_peer, (const uint8_t *)"\x01\x00");
 }
 
-void
-fuzz_env_free(struct fuzz_env *fe)
-{
-	ipf_free(fe->fe_host.fs_ipf);
-	ipf_free(fe->fe_peer.fs_ipf);
-	free(fe->fe_host.fs_res.res_buf);
-	free(fe->fe_peer.fs_res.res_buf);
-}
-
 /*
  * got is sent as far as its IP length goes.  Transport mode rebuilds the
  * IPv4 header, checksum included, so a sender's bad checksum comes out
- * corrected (the engine does not check it; RFC 1122 leaves that to IP).
+ * corrected: the engine does not verify it (the host's IP stack has).
  */
 static int
 same(const uint8_t *sent, size_t len, const uint8_t *got, size_t glen)

@@ -49,10 +49,12 @@ struct fuzz_env {
 	int			 fe_trace;	/* $FUZZ_TRACE: print outcomes */
 };
 
-/* Build both engines; aborts if the fixed configuration is refused. */
+/*
+ * Build both engines, once per process; aborts if the fixed
+ * configuration is refused.  fuzz_env_reset() before each input.
+ */
 void	fuzz_env_init(struct fuzz_env *);
 void	fuzz_env_reset(struct fuzz_env *);
-void	fuzz_env_free(struct fuzz_env *);
 void	fuzz_env_deliver(struct fuzz_side *, struct fuzz_side *,
 	    const uint8_t *, size_t, int);
 /* 1 if the host's tunnel tid of that version has an anti-replay window. */
