@@ -17,6 +17,7 @@
 #include "db.h"
 #include "fcheck.h"
 #include "filtdb.h"
+#include "logctl.h"
 #include "tunids.h"
 
 #define SYNOPSIS "mkfilt [-v 4|6] [-u | -d] [-z P|D] [-g start|stop] [-i]"
@@ -25,6 +26,7 @@ static void	mkfilt_default(const int *, int, int);
 static void	mkfilt_check(int);
 static void	mkfilt_request(int, int, int, int);
 static void	mkfilt_deactivate(const int *, int);
+static void	mkfilt_logging(int);
 
 /* -z: both versions under one lock, both written or the error says. */
 static void
@@ -123,6 +125,35 @@ mkfilt_deactivate(const int *vers, int nv)
 	close(fd);
 }
 
+/*
+ * -g: ipsec_logd and ipsecd's logging flag move together (logctl.h);
+ * one line says what happened (decision: AIX prints nothing).
+ */
+static void
+mkfilt_logging(int on)
+{
+	char	err[CTL_ERRMAX + 64];
+
+	switch (logctl_set(on, err, sizeof(err))) {
+	case LOGCTL_STARTED:
+		printf("ipsec_logd started; packet logging is on.\n");
+		break;
+	case LOGCTL_WAS_RUNNING:
+		printf("ipsec_logd is already running; packet logging is "
+		    "on.\n");
+		break;
+	case LOGCTL_STOPPED:
+		printf("Packet logging is off; ipsec_logd stopped.\n");
+		break;
+	case LOGCTL_NOT_RUNNING:
+		printf("Packet logging is off; ipsec_logd was not "
+		    "running.\n");
+		break;
+	default:
+		cmd_fail("%s", err);
+	}
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -170,14 +201,8 @@ main(int argc, char *argv[])
 		close(fd);
 	}
 	/* Logging before -d, which may stop ipsecd. */
-	if (g != NULL) {
-		/* TODO: start and stop ipsec_logd too. */
-		if ((fd = ctl_connect(err, sizeof(err))) == -1)
-			cmd_fail("%s", err);
-		mkfilt_request(fd, CTL_LOGGING, 0,
-		    strcasecmp(g, "start") == 0);
-		close(fd);
-	}
+	if (g != NULL)
+		mkfilt_logging(strcasecmp(g, "start") == 0);
 	if (cf.cf_val['d'] != NULL)
 		mkfilt_deactivate(vers, nv);
 	return (0);

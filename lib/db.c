@@ -106,7 +106,9 @@ db_load(const char *path, char **bufp, size_t *lenp, char *err,
 
 	*bufp = NULL;
 	*lenp = 0;
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+	/* O_NONBLOCK: a FIFO in its place must not hang us before the check. */
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1) {
 		if (errno == ENOENT)
 			return (1);
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));

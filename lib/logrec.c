@@ -37,6 +37,7 @@ static void	encode_tun(uint8_t *, const struct logrec_tun *);
 static int	decode_pkt(const uint8_t *, struct ipf_pktrec *);
 static int	decode_tun(const uint8_t *, struct logrec_tun *);
 static int	rundir_path(const char *, char *, size_t, char *, size_t);
+static int	logrec_tunev(struct logrec_tun *, const struct ipf_tunev *);
 
 static void
 put16(uint8_t *p, uint16_t v)
@@ -405,23 +406,57 @@ logrec_flush(struct logrec_sender *ls)
 }
 
 /*
- * Tunnel events carry no fields in struct ipf_event yet; the host sends
- * those itself with logrec_send().  They count as lost meanwhile, so
- * none vanishes unseen.
+ * The engine's tunnel events (struct ipf_tunev) as records.  The engine
+ * knows only the inbound SA's SPI; an expiry names no SPI (0, as for an
+ * unused header).  Activation and deactivation are the host's doing, and
+ * it sends those itself with logrec_send().
  */
+static int
+logrec_tunev(struct logrec_tun *lt, const struct ipf_tunev *te)
+{
+	memset(lt, 0, sizeof(*lt));
+	switch (te->te_event) {
+	case IPF_TEV_EXPIRED:
+		lt->lt_event = LOGREC_TEV_EXPIRED;
+		break;
+	case IPF_TEV_REPLAY:
+		lt->lt_event = LOGREC_TEV_REPLAY;
+		break;
+	case IPF_TEV_ICV:
+		lt->lt_event = LOGREC_TEV_ICV;
+		break;
+	default:
+		return (-1);
+	}
+	lt->lt_ver = te->te_ver;
+	lt->lt_proto = te->te_proto;
+	lt->lt_tunnel = te->te_tunnel;
+	if (te->te_proto == IPPROTO_AH)
+		lt->lt_ahspi = te->te_spi;
+	else
+		lt->lt_espspi = te->te_spi;
+	lt->lt_seq = te->te_seq;
+	lt->lt_src = te->te_src;
+	return (0);
+}
+
 void
 logrec_sink(void *arg, const struct ipf_event *ev)
 {
 	struct logrec_sender	*ls = arg;
 	struct logrec		 r;
 
-	if (ev->ev_type != IPF_EV_PACKET) {
-		ls->ls_lost++;
+	r.lr_time = (uint64_t)time(NULL);
+	if (ev->ev_type == IPF_EV_PACKET) {
+		r.lr_type = LOGREC_PKT;
+		r.lr_pkt = ev->ev_pkt;
+	} else if (ev->ev_type == IPF_EV_TUNNEL &&
+	    logrec_tunev(&r.lr_tun, &ev->ev_tun) == 0)
+		r.lr_type = LOGREC_TUNNEL;
+	else {
+		ls->ls_lost++;		/* none vanishes unseen */
 		return;
 	}
-	r.lr_type = LOGREC_PKT;
-	r.lr_time = (uint64_t)time(NULL);
-	r.lr_pkt = ev->ev_pkt;
 	logrec_send(ls, &r);
 }
 

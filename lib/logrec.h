@@ -91,9 +91,9 @@ enum logrec_type {
 };
 
 /*
- * Tunnel events (aix-reference.md 8.3).  The engine reserves
- * IPF_EV_TUNNEL for them; until it carries their fields, the host fills
- * this record itself.
+ * Tunnel events (aix-reference.md 8.3): the engine's (struct ipf_tunev:
+ * expiry, replay, ICV failure) and the host's own (cache cleared,
+ * activation, deactivation, which the host sends with logrec_send()).
  */
 enum logrec_tev {
 	LOGREC_TEV_CLEARED,		/* tunnel cache cleared (ipsecd start) */
@@ -181,8 +181,9 @@ void	logrec_send(struct logrec_sender *, const struct logrec *);
 /* Send what is queued, without blocking: 0 sent, -1 counted as lost. */
 int	logrec_flush(struct logrec_sender *);
 /*
- * The engine's sink (ipf_sink_fn) for a host: queues each packet event
- * with the wall-clock time; the argument is the struct logrec_sender.
+ * The engine's sink (ipf_sink_fn) for a host: queues each packet and
+ * tunnel event with the wall-clock time; the argument is the struct
+ * logrec_sender.
  */
 void	logrec_sink(void *, const struct ipf_event *);
 /* Flushes, then closes. */

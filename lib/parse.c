@@ -77,6 +77,20 @@ addr_numeric(const char *s, int ver)
 	    strspn(s, "0123456789.") == strlen(s));
 }
 
+/*
+ * A literal address only: database and export records hold what our own
+ * listings printed, so a name there is damage, and resolving it would
+ * let a file make DNS queries.
+ */
+int
+parse_addr_literal(const char *s, int ver)
+{
+	union ipf_addr	a;
+
+	return (strcmp(s, "0") == 0 || *s == '\0' ||
+	    inet_pton(ver == 4 ? AF_INET : AF_INET6, s, &a) == 1 ? 0 : -1);
+}
+
 /* Dotted quad, IPv6 without zone, "0" for any, or a host name. */
 int
 parse_addr(const char *s, int ver, union ipf_addr *a, char *err,

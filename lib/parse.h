@@ -25,6 +25,7 @@ int	parse_keyword(const char *, const struct keyword *, int *);
 const char *parse_kwname(const struct keyword *, int);
 int	parse_uint(const char *, uint32_t, uint32_t *);
 int	parse_addr(const char *, int, union ipf_addr *, char *, size_t);
+int	parse_addr_literal(const char *, int);
 int	parse_mask(const char *, int, union ipf_addr *, char *, size_t);
 int	parse_text(const char *, size_t, char *, size_t);
 int	parse_hex(const char *, uint8_t *, size_t, size_t *);

@@ -960,6 +960,10 @@ rule_scan(struct frule *r, int ver, char *line, int db, char *err,
 		f = &rule_fields[i];
 		if ((f->rf_flags & RF_DBONLY) && !db)
 			continue;
+		if (f->rf_parse == fld_addr &&
+		    parse_addr_literal(cols[f->rf_col - 1], ver) == -1)
+			return (rule_err(err, errlen, "%s %s: not an IPv%d "
+			    "address", f->rf_name, cols[f->rf_col - 1], ver));
 		/* The flag tells the shared parsers which field this is. */
 		if (f->rf_parse(r, f->rf_flag == 'x' ? 0 : f->rf_flag,
 		    cols[f->rf_col - 1], why, sizeof(why)) == -1)

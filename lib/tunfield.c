@@ -998,6 +998,11 @@ tunfield_scan(struct tun *t, int ver, char *line, enum tunf_fmt fmt,
 		f = &tun_fields[i];
 		if (f->tf_col == TF_NOCOL || (size_t)f->tf_col >= n)
 			continue;
+		/* Records hold literal addresses: never resolve a name. */
+		if (f->tf_parse == fld_addr &&
+		    parse_addr_literal(cols[f->tf_col], ver) == -1)
+			return (tf_err(err, errlen, "%s %s: not an IPv%d address",
+			    f->tf_name, cols[f->tf_col], ver));
 		if (f->tf_parse(t, f, cols[f->tf_col], why, sizeof(why)) == 0)
 			continue;
 		if (f->tf_flags & TF_SECRET)

@@ -287,9 +287,17 @@ cipher_key(const struct crypto *cr, struct crypto_sa *cs, const uint8_t *key,
 	if (EVP_EncryptInit_ex2(cs->cs_ectx, c, key, NULL, NULL) != 1 ||
 	    EVP_DecryptInit_ex2(cs->cs_dctx, c, key, NULL, NULL) != 1)
 		return (CRYPTO_E_LIB);
-	/* ESP does its own padding (RFC 4303 2.4). */
-	EVP_CIPHER_CTX_set_padding(cs->cs_ectx, 0);
-	EVP_CIPHER_CTX_set_padding(cs->cs_dctx, 0);
+	/*
+	 * ESP does its own padding (RFC 4303 2.4), but only the block
+	 * ciphers need telling: OpenSSL 3.0 replays a cleared padding flag
+	 * to the provider as a parameter on every later IV-only init, which
+	 * for ChaCha20-Poly1305 costs a parameter search per packet, and the
+	 * AEADs here are stream modes that never pad anyway.
+	 */
+	if (ca->ca_kind == CRYPTO_K_CIPHER) {
+		EVP_CIPHER_CTX_set_padding(cs->cs_ectx, 0);
+		EVP_CIPHER_CTX_set_padding(cs->cs_dctx, 0);
+	}
 	return (CRYPTO_E_OK);
 }
 

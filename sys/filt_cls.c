@@ -55,26 +55,42 @@ struct cls_k128 {			/* an address as a 128-bit number */
 };
 
 /*
- * A node of the address index below a crowded bucket: the next 8 bits of
+ * One slot of the address index (a top-16-bit bucket or a node's byte):
+ * the intervals that can hold its addresses, [sl_lo, sl_hi], for a binary
+ * search.  When that is one interval, sl_lo is CLS_DIRECT and sl_hi is
+ * its set, so the lookup ends at the slot; when it is more than CLS_LEAF,
+ * sl_lo is CLS_NODE and sl_hi a node on the next byte.  Eight bytes, so
+ * a slot is one cache line wherever it falls, and each level of the
+ * index costs one line.
+ */
+struct cls_slot {
+	uint32_t	sl_lo;
+	uint32_t	sl_hi;
+};
+
+#define CLS_DIRECT	UINT32_MAX
+#define CLS_NODE	(UINT32_MAX - 1)
+
+/*
+ * A node of the address index below a crowded slot: the next 8 bits of
  * the address narrow the interval range, until at most CLS_LEAF remain
  * for the binary search.
  */
 struct cls_node {
-	uint32_t	nd_lo[257];	/* range for byte j: [lo[j], lo[j+1]] */
-	uint32_t	nd_child[256];	/* node id + 1, or 0 */
+	struct cls_slot	nd_sl[256];
 };
 
-/* An elementary interval: its start and its set, in one cache line. */
-struct cls_ivl {
-	struct cls_k128	iv_start;
-	uint32_t	iv_set;
-};
-
-/* An address dimension: elementary intervals, sorted by start. */
+/*
+ * An address dimension: elementary intervals, sorted by start.  IPv4
+ * starts are kept as 32-bit numbers (ad_k32), so the binary search over
+ * CLS_LEAF of them reads one cache line; the sets are apart (ad_set), so
+ * the search reads no set but the one it finds.
+ */
 struct cls_adim {
-	struct cls_ivl	*ad_iv;
-	uint32_t	*ad_bkt;	/* top-16-bit index, or NULL */
-	uint32_t	*ad_sub;	/* a bucket's node id + 1, or NULL */
+	struct cls_k128	*ad_k;		/* IPv6 starts, or NULL */
+	uint32_t	*ad_k32;	/* IPv4 starts, or NULL */
+	uint32_t	*ad_set;
+	struct cls_slot	*ad_bkt;	/* top-16-bit index, or NULL */
 	struct cls_node	*ad_nodes;
 	size_t		 ad_nnodes;
 	size_t		 ad_capnodes;
@@ -156,6 +172,12 @@ static void	cls_key_end(const union ipf_addr *, const union ipf_addr *,
 static int	cls_kcmp(const struct cls_k128 *, const struct cls_k128 *);
 static int	cls_kcmp_q(const void *, const void *);
 static size_t	cls_afind(const struct cls_adim *, const struct cls_k128 *);
+static uint32_t	cls_aset(const struct cls_adim *,
+		    const struct cls_k128 *);
+static void	cls_aslot(const struct cls_adim *, uint32_t, uint32_t,
+		    struct cls_slot *);
+static int	cls_kle(const struct cls_adim *, size_t,
+		    const struct cls_k128 *);
 static size_t	cls_asearch(const struct cls_adim *, const struct cls_k128 *,
 		    size_t, size_t);
 static int	cls_aindex(struct cls_adim *);
@@ -165,6 +187,7 @@ static unsigned int cls_byte(const struct cls_k128 *, unsigned int);
 static void	cls_setbyte(struct cls_k128 *, unsigned int, unsigned int);
 static unsigned int cls_misc_key(const struct filt_key *);
 static void	cls_build_free(struct cls_build *);
+static void	cls_prefetch_rec(const struct filt_cls *, uint32_t);
 static size_t	cls_next_listed(struct filt_cls_cur *, size_t);
 
 struct filt_cls *
@@ -223,9 +246,10 @@ filt_cls_free(struct filt_cls *c)
 	if (c == NULL)
 		return;
 	for (i = 0; i < 2; i++) {
-		free(c->c_addr[i].ad_iv);
+		free(c->c_addr[i].ad_k);
+		free(c->c_addr[i].ad_k32);
+		free(c->c_addr[i].ad_set);
 		free(c->c_addr[i].ad_bkt);
-		free(c->c_addr[i].ad_sub);
 		free(c->c_addr[i].ad_nodes);
 	}
 	for (i = 0; i < 4; i++)
@@ -241,11 +265,11 @@ filt_cls_memsize(const struct filt_cls *c)
 	size_t	i, n = sizeof(*c);
 
 	for (i = 0; i < 2; i++) {
-		n += c->c_addr[i].ad_n * sizeof(struct cls_ivl);
+		n += c->c_addr[i].ad_n * (sizeof(uint32_t) +
+		    (c->c_addr[i].ad_k != NULL ? sizeof(struct cls_k128) :
+		    sizeof(uint32_t)));
 		if (c->c_addr[i].ad_bkt != NULL)
-			n += ((1 << CLS_BKTBITS) + 1) * sizeof(uint32_t);
-		if (c->c_addr[i].ad_sub != NULL)
-			n += (1 << CLS_BKTBITS) * sizeof(uint32_t);
+			n += (1 << CLS_BKTBITS) * sizeof(struct cls_slot);
 		n += c->c_addr[i].ad_capnodes * sizeof(struct cls_node);
 	}
 	n += c->c_dim[CLS_PROTO - CLS_PROTO].dd_set ? CLS_NPROTO * 4 : 0;
@@ -320,11 +344,21 @@ cls_addr_dim(struct cls_build *b, const struct filt_table *t, int d)
 		if (n == 0 || cls_kcmp(&bnd[n - 1], &bnd[i]) != 0)
 			bnd[n++] = bnd[i];
 	ad->ad_n = n;
-	if ((ad->ad_iv = calloc(n, sizeof(*ad->ad_iv))) == NULL ||
-	    (sets = calloc(n, sizeof(*sets))) == NULL)
+	ad->ad_bits = ver == 4 ? 32 : 128;
+	if (ver == 4) {
+		if ((ad->ad_k32 = calloc(n, sizeof(*ad->ad_k32))) == NULL)
+			goto out;
+		for (i = 0; i < n; i++)
+			ad->ad_k32[i] = (uint32_t)(bnd[i].k_hi >> 32);
+	} else {
+		if ((ad->ad_k = calloc(n, sizeof(*ad->ad_k))) == NULL)
+			goto out;
+		for (i = 0; i < n; i++)
+			ad->ad_k[i] = bnd[i];
+	}
+	if ((ad->ad_set = calloc(n, sizeof(*ad->ad_set))) == NULL)
 		goto out;
-	for (i = 0; i < n; i++)
-		ad->ad_iv[i].iv_start = bnd[i];
+	sets = ad->ad_set;
 	for (i = 0; i < t->ft_n; i++) {
 		if (t->ft_ents[i].fe_r.r_action == IPF_ACT_ENDIF)
 			continue;
@@ -335,9 +369,6 @@ cls_addr_dim(struct cls_build *b, const struct filt_table *t, int d)
 	}
 	if (cls_sweep(b, rs.rs_v, rs.rs_n, n, sets) == -1)
 		goto out;
-	for (i = 0; i < n; i++)
-		ad->ad_iv[i].iv_set = sets[i];
-	ad->ad_bits = ver == 4 ? 32 : 128;
 	if (n >= CLS_BKTMIN && cls_aindex(ad) == -1)
 		goto out;
 	rc = 0;
@@ -346,7 +377,6 @@ out:
 	free(hi);
 	free(hiok);
 	free(bnd);
-	free(sets);
 	free(rs.rs_v);
 	return (rc);
 }
@@ -816,35 +846,50 @@ static int
 cls_aindex(struct cls_adim *ad)
 {
 	struct cls_k128	x;
-	size_t		v, j;
-	uint32_t	id;
+	size_t		v, j, nv = (size_t)1 << CLS_BKTBITS;
+	uint32_t	id, *first;
 
-	if ((ad->ad_bkt = calloc(((size_t)1 << CLS_BKTBITS) + 1,
-	    sizeof(uint32_t))) == NULL)
+	if ((ad->ad_bkt = calloc(nv, sizeof(*ad->ad_bkt))) == NULL ||
+	    (first = calloc(nv + 1, sizeof(*first))) == NULL)
 		return (-1);
-	for (v = 0, j = 0; v < ((size_t)1 << CLS_BKTBITS); v++) {
+	for (v = 0, j = 0; v < nv; v++) {
 		x.k_hi = (uint64_t)v << (64 - CLS_BKTBITS);
 		x.k_lo = 0;
-		while (j + 1 < ad->ad_n &&
-		    cls_kcmp(&ad->ad_iv[j + 1].iv_start, &x) <= 0)
+		while (j + 1 < ad->ad_n && cls_kle(ad, j + 1, &x))
 			j++;
-		ad->ad_bkt[v] = (uint32_t)j;
+		first[v] = (uint32_t)j;
 	}
-	ad->ad_bkt[v] = (uint32_t)(ad->ad_n - 1);
-	for (v = 0; v < ((size_t)1 << CLS_BKTBITS); v++) {
-		if (ad->ad_bkt[v + 1] - ad->ad_bkt[v] <= CLS_LEAF)
+	first[v] = (uint32_t)(ad->ad_n - 1);
+	for (v = 0; v < nv; v++)
+		cls_aslot(ad, first[v], first[v + 1], &ad->ad_bkt[v]);
+	free(first);
+	for (v = 0; v < nv; v++) {
+		if (ad->ad_bkt[v].sl_lo == CLS_DIRECT ||
+		    ad->ad_bkt[v].sl_hi - ad->ad_bkt[v].sl_lo <= CLS_LEAF)
 			continue;
-		if (ad->ad_sub == NULL && (ad->ad_sub = calloc((size_t)1 <<
-		    CLS_BKTBITS, sizeof(uint32_t))) == NULL)
-			return (-1);
 		x.k_hi = (uint64_t)v << (64 - CLS_BKTBITS);
 		x.k_lo = 0;
-		if (cls_anode(ad, &x, CLS_BKTBITS, ad->ad_bkt[v],
-		    ad->ad_bkt[v + 1], &id) == -1)
+		if (cls_anode(ad, &x, CLS_BKTBITS, ad->ad_bkt[v].sl_lo,
+		    ad->ad_bkt[v].sl_hi, &id) == -1)
 			return (-1);
-		ad->ad_sub[v] = id;
+		if (id != 0)
+			ad->ad_bkt[v] = (struct cls_slot){ CLS_NODE, id - 1 };
 	}
 	return (0);
+}
+
+/* The slot for intervals [lo, hi]: the set itself when they are one. */
+static void
+cls_aslot(const struct cls_adim *ad, uint32_t lo, uint32_t hi,
+    struct cls_slot *sl)
+{
+	if (lo == hi) {
+		sl->sl_lo = CLS_DIRECT;
+		sl->sl_hi = ad->ad_set[lo];
+	} else {
+		sl->sl_lo = lo;
+		sl->sl_hi = hi;
+	}
 }
 
 /* A node for the addresses starting with the first bits of pfx. */
@@ -855,7 +900,7 @@ cls_anode(struct cls_adim *ad, const struct cls_k128 *pfx, unsigned int bits,
 	struct cls_node	*nn;
 	struct cls_k128	 x;
 	size_t		 me;
-	uint32_t	 child;
+	uint32_t	 child, first[257];
 	unsigned int	 j;
 
 	*id = 0;
@@ -872,19 +917,22 @@ cls_anode(struct cls_adim *ad, const struct cls_k128 *pfx, unsigned int bits,
 	for (j = 0; j < 256; j++) {
 		x = *pfx;
 		cls_setbyte(&x, bits, j);
-		ad->ad_nodes[me].nd_lo[j] = (uint32_t)cls_asearch(ad, &x, lo,
-		    hi);
-		ad->ad_nodes[me].nd_child[j] = 0;
+		first[j] = (uint32_t)cls_asearch(ad, &x, lo, hi);
 	}
-	ad->ad_nodes[me].nd_lo[256] = hi;
+	first[256] = hi;
+	for (j = 0; j < 256; j++)
+		cls_aslot(ad, first[j], first[j + 1],
+		    &ad->ad_nodes[me].nd_sl[j]);
 	for (j = 0; j < 256; j++) {
 		x = *pfx;
 		cls_setbyte(&x, bits, j);
 		/* The pool may move while the children are built. */
-		if (cls_anode(ad, &x, bits + 8, ad->ad_nodes[me].nd_lo[j],
-		    ad->ad_nodes[me].nd_lo[j + 1], &child) == -1)
+		if (cls_anode(ad, &x, bits + 8, first[j], first[j + 1],
+		    &child) == -1)
 			return (-1);
-		ad->ad_nodes[me].nd_child[j] = child;
+		if (child != 0)
+			ad->ad_nodes[me].nd_sl[j] = (struct cls_slot){
+			    CLS_NODE, child - 1 };
 	}
 	*id = (uint32_t)me + 1;
 	return (0);
@@ -908,29 +956,37 @@ cls_setbyte(struct cls_k128 *x, unsigned int bits, unsigned int v)
 		x->k_lo |= (uint64_t)v << (120 - bits);
 }
 
-/* The interval holding x: the last one starting at or below it. */
+/* While building: the interval holding x, the last starting at or below. */
 static size_t
 cls_afind(const struct cls_adim *ad, const struct cls_k128 *x)
 {
-	const struct cls_node	*nd;
-	size_t			 lo = 0, hi = ad->ad_n - 1, v;
-	unsigned int		 bits, j;
-	uint32_t		 id;
+	return (cls_asearch(ad, x, 0, ad->ad_n - 1));
+}
 
-	if (ad->ad_bkt != NULL) {
-		v = (size_t)(x->k_hi >> (64 - CLS_BKTBITS));
-		lo = ad->ad_bkt[v];
-		hi = ad->ad_bkt[v + 1];
-		id = ad->ad_sub != NULL ? ad->ad_sub[v] : 0;
-		for (bits = CLS_BKTBITS; id != 0; bits += 8) {
-			nd = &ad->ad_nodes[id - 1];
-			j = cls_byte(x, bits);
-			lo = nd->nd_lo[j];
-			hi = nd->nd_lo[j + 1];
-			id = nd->nd_child[j];
-		}
-	}
-	return (cls_asearch(ad, x, lo, hi));
+/* The set of the interval holding x, through the index. */
+static uint32_t
+cls_aset(const struct cls_adim *ad, const struct cls_k128 *x)
+{
+	const struct cls_slot	*sl;
+	unsigned int		 bits;
+
+	if (ad->ad_bkt == NULL)
+		return (ad->ad_set[cls_afind(ad, x)]);
+	sl = &ad->ad_bkt[x->k_hi >> (64 - CLS_BKTBITS)];
+	for (bits = CLS_BKTBITS; sl->sl_lo == CLS_NODE; bits += 8)
+		sl = &ad->ad_nodes[sl->sl_hi].nd_sl[cls_byte(x, bits)];
+	if (sl->sl_lo == CLS_DIRECT)
+		return (sl->sl_hi);
+	return (ad->ad_set[cls_asearch(ad, x, sl->sl_lo, sl->sl_hi)]);
+}
+
+/* Does interval i start at or below x? */
+static int
+cls_kle(const struct cls_adim *ad, size_t i, const struct cls_k128 *x)
+{
+	if (ad->ad_k32 != NULL)
+		return (ad->ad_k32[i] <= (uint32_t)(x->k_hi >> 32));
+	return (cls_kcmp(&ad->ad_k[i], x) <= 0);
 }
 
 /* Binary search within [lo, hi], which holds the answer. */
@@ -942,7 +998,7 @@ cls_asearch(const struct cls_adim *ad, const struct cls_k128 *x, size_t lo,
 
 	while (lo < hi) {		/* start[lo] <= x < start[hi + 1] */
 		mid = lo + (hi - lo + 1) / 2;
-		if (cls_kcmp(&ad->ad_iv[mid].iv_start, x) <= 0)
+		if (cls_kle(ad, mid, x))
 			lo = mid;
 		else
 			hi = mid - 1;
@@ -962,24 +1018,33 @@ cls_build_free(struct cls_build *b)
 	free(b->b_tmp);
 }
 
+/*
+ * The lines of a set record a lookup reads first: the size and the list,
+ * or the summary and the first block ids.
+ */
+static void
+cls_prefetch_rec(const struct filt_cls *c, uint32_t off)
+{
+	const uint32_t	*rec = c->c_rec + off;
+
+	__builtin_prefetch(rec);
+	__builtin_prefetch(rec + 64 / sizeof(*rec));
+}
+
 void
 filt_cls_begin(struct filt_cls_cur *cc, const struct filt_cls *c,
     const struct filt_key *k)
 {
 	const struct pkt_info	*p = k->k_pkt;
 	const struct cls_ddim	*dd;
-	struct cls_k128		 x;
+	struct cls_k128		 x[2];
 	uint32_t		 off[FILT_CLS_NDIM], key[4];
 	const uint32_t		*rec, *sums[FILT_CLS_NDIM];
 	uint64_t		 s;
 	size_t			 d, w, nl;
 
-	cls_key(&p->p_src, p->p_ver, &x);
-	off[CLS_SRC] = c->c_addr[0].ad_iv[cls_afind(&c->c_addr[0],
-	    &x)].iv_set;
-	cls_key(&p->p_dst, p->p_ver, &x);
-	off[CLS_DST] = c->c_addr[1].ad_iv[cls_afind(&c->c_addr[1],
-	    &x)].iv_set;
+	cls_key(&p->p_src, p->p_ver, &x[0]);
+	cls_key(&p->p_dst, p->p_ver, &x[1]);
 	key[0] = p->p_proto == IPPROTO_TCP && (p->p_flags & PKT_F_TCPACK) ?
 	    CLS_PROTO_ACK : p->p_proto;
 	if (p->p_flags & PKT_F_PORTS) {
@@ -991,10 +1056,27 @@ filt_cls_begin(struct filt_cls_cur *cc, const struct filt_cls *c,
 	} else
 		key[1] = key[2] = CLS_NOPORT;
 	key[3] = cls_misc_key(k);
+	/*
+	 * A large table's rows are cache misses, and independent ones:
+	 * start every first-level load before waiting for any, then every
+	 * set record, so that the misses overlap instead of adding up.
+	 */
+	for (d = 0; d < 2; d++)
+		if (c->c_addr[d].ad_bkt != NULL)
+			__builtin_prefetch(&c->c_addr[d].ad_bkt[x[d].k_hi >>
+			    (64 - CLS_BKTBITS)]);
+	for (d = 0; d < 4; d++)
+		if (c->c_dim[d].dd_set != NULL)
+			__builtin_prefetch(&c->c_dim[d].dd_set[key[d]]);
 	for (d = 0; d < 4; d++) {
 		dd = &c->c_dim[d];
 		off[CLS_PROTO + d] = dd->dd_set ? dd->dd_set[key[d]] :
 		    dd->dd_one;
+		cls_prefetch_rec(c, off[CLS_PROTO + d]);
+	}
+	for (d = 0; d < 2; d++) {
+		off[d] = cls_aset(&c->c_addr[d], &x[d]);
+		cls_prefetch_rec(c, off[d]);
 	}
 	cc->cc_cls = c;
 	cc->cc_blk = SIZE_MAX;

@@ -43,6 +43,7 @@ static const struct statline	stat_lines[] = {
 	SL("Tunnel cache entries added", st_sa_added),
 	SL("Tunnel cache entries expired", st_sa_expired),
 	SL("Tunnel cache entries deleted", st_sa_deleted),
+	SL("Log records lost", st_log_lost),	/* ipsec_logd's (decision) */
 };
 #undef SL
 

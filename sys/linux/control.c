@@ -19,6 +19,7 @@
 
 #include "ctl.h"
 #include "ipsecd.h"
+#include "logrec.h"
 
 #define CONTROL_SNDTIMEO	2	/* seconds a slow reader may stall us */
 
@@ -433,12 +434,15 @@ control_stats(struct control *c, int fd, int clear)
 
 	ctl_msg_init(&m, CTL_R_STATS);
 	ipf_stats_get(d->d_ipf, &m.m_stats.cs_stats);
+	/* Lost in the engine's sink, or on the way to ipsec_logd. */
+	m.m_stats.cs_stats.st_log_lost += d->d_log->ls_lost;
 	m.m_stats.cs_loaded4 = (uint8_t)ipf_loaded(d->d_ipf, 4);
 	m.m_stats.cs_loaded6 = (uint8_t)ipf_loaded(d->d_ipf, 6);
 	m.m_stats.cs_logging = (uint8_t)d->d_logging;
 	m.m_stats.cs_enobufs = d->d_enobufs;
 	if (clear) {
 		ipf_stats_clear(d->d_ipf);
+		d->d_log->ls_lost = 0;
 		d->d_enobufs = 0;
 	}
 	return (control_send(fd, &m));

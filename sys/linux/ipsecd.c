@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <syslog.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -26,6 +27,7 @@
 #include "confdir.h"
 #include "ctl.h"
 #include "ipsecd.h"
+#include "logrec.h"
 
 #define SYNOPSIS	"ipsecd [-d] [-q queue] | -u"
 #define IPSECD_NPOLL	(3 + IPSECD_MAXCLIENTS + 1)
@@ -169,6 +171,9 @@ ipsecd_loop(struct ipsecd *d, int sigfd)
 			ifaddr_event(d->d_ifa);
 		if (d->d_q != NULL && (pfd[1].revents & POLLIN))
 			queue_dispatch(d->d_q);
+		/* One datagram per burst, never one per packet. */
+		if (d->d_log->ls_nrec > 0)
+			(void)logrec_flush(d->d_log);
 		control_dispatch(d->d_ctl, pfd + 3, (size_t)nctl);
 	}
 }
@@ -210,7 +215,7 @@ main(int argc, char *argv[])
 	}
 	if (optind != argc || (unhook && debug))
 		usage();
-	log_init(1);
+	log_init(1, "ipsecd", LOG_DAEMON);
 
 	if (geteuid() != 0)
 		fatalx("must be run as root");
@@ -247,7 +252,12 @@ main(int argc, char *argv[])
 		return (0);
 	}
 
-	if ((d.d_ipf = ipf_create(NULL, &d)) == NULL)
+	/* Records of logged rules go to ipsec_logd (architecture.md 7). */
+	if ((d.d_log = calloc(1, sizeof(*d.d_log))) == NULL)
+		fatal("log sender");
+	if (logrec_sender_init(d.d_log, err, sizeof(err)) == -1)
+		fatalx("%s", err);
+	if ((d.d_ipf = ipf_create(logrec_sink, d.d_log)) == NULL)
 		fatal("engine");
 	if ((d.d_ifa = ifaddr_open()) == NULL)
 		fatal("rtnetlink");
@@ -267,7 +277,7 @@ main(int argc, char *argv[])
 
 	if (!debug)
 		ipsecd_detach();
-	log_init(debug);
+	log_init(debug, "ipsecd", LOG_DAEMON);
 	if (ftruncate(d.d_pidfd, 0) == -1 ||
 	    dprintf(d.d_pidfd, "%ld\n", (long)getpid()) < 0)
 		log_warn("%s", d.d_pidpath);
@@ -282,6 +292,8 @@ main(int argc, char *argv[])
 	ftable_free(&d.d_table[0]);
 	ftable_free(&d.d_table[1]);
 	ipf_free(d.d_ipf);
+	logrec_sender_close(d.d_log);
+	free(d.d_log);
 	close(sigfd);
 	log_info("exiting");
 	return (0);

@@ -12,6 +12,7 @@
 
 #include "filtdb.h"
 #include "ipf.h"
+#include "log.h"
 
 #define IPSECD_QUEUE	0		/* default NFQUEUE number (-q) */
 /*
@@ -21,6 +22,7 @@
 #define IPSECD_MARK	"0x19ec0000/0xffff0000"
 #define IPSECD_MAXCLIENTS 16
 
+struct logrec_sender;
 struct queue;
 struct control;
 struct ifaddr;
@@ -39,22 +41,8 @@ struct ipsecd {
 	struct queue	*d_q;
 	struct control	*d_ctl;
 	struct ifaddr	*d_ifa;
+	struct logrec_sender *d_log;	/* records to ipsec_logd */
 };
-
-/* log.c: OpenBSD iked's log API; stderr until log_init(0). */
-void	log_init(int);
-void	log_warn(const char *, ...)
-	    __attribute__((__format__(__printf__, 1, 2)));
-void	log_warnx(const char *, ...)
-	    __attribute__((__format__(__printf__, 1, 2)));
-void	log_info(const char *, ...)
-	    __attribute__((__format__(__printf__, 1, 2)));
-void	log_debug(const char *, ...)
-	    __attribute__((__format__(__printf__, 1, 2)));
-void	fatal(const char *, ...)
-	    __attribute__((__format__(__printf__, 1, 2), __noreturn__));
-void	fatalx(const char *, ...)
-	    __attribute__((__format__(__printf__, 1, 2), __noreturn__));
 
 /* hook.c: the iptables rules that feed the queue. */
 int	hook_install(uint16_t);

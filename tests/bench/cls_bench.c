@@ -12,6 +12,10 @@
  * to the default rule, the linear scan's worst case).  A second set of
  * tables puts every address in one /16, so the address lookup cannot lean
  * on the top-16-bit index.
+ *
+ * "cls_bench -g rules [-c]" builds one spread (-c: clustered) table and
+ * runs the classifier over the mix GPASSES times and nothing else, for a
+ * cache simulator's counts per lookup (BENCHMARKS.md gives the command).
  */
 #include <arpa/inet.h>
 #include <stdint.h>
@@ -19,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "filt.h"
 #include "filt_cls.h"
@@ -28,6 +33,7 @@
 #define NSIZES	4
 #define ROUNDS	7
 #define BUDGET	20e6			/* ns of CPU per figure and round */
+#define GPASSES	16			/* passes over the mix under -g */
 
 struct rng {
 	uint64_t	s;
@@ -41,7 +47,11 @@ static void	mk_pkts(struct rng *, const struct ipf_rule *, size_t, int,
 static double	now_ns(void);
 static double	measure(struct filt_table *, const struct filt_key *, int,
 		    double);
+static struct filt_table *setup(struct rng *, size_t, int,
+		    struct pkt_info **, struct filt_key **, double *);
 static void	run(const char *, int);
+static void	run_fixed(size_t, int);
+static void	usage(void);
 
 static uint32_t
 rnd(struct rng *r, uint32_t n)
@@ -181,6 +191,54 @@ measure(struct filt_table *t, const struct filt_key *k, int linear,
 }
 
 /*
+ * A table of n rules (built in *ms milliseconds) and its packet mix,
+ * checked against the linear scan.
+ */
+static struct filt_table *
+setup(struct rng *r, size_t n, int clustered, struct pkt_info **pp,
+    struct filt_key **kp, double *ms)
+{
+	static struct ipf_meta	m = { "eth0", 0, 1, { .w = { 0 } } };
+	struct ipf_rule		*rules;
+	struct filt_table	*t;
+	struct pkt_info		*p;
+	struct filt_key		*k;
+	enum ipf_cerr		 err;
+	double			 t0;
+	size_t			 i, bad;
+
+	if ((rules = calloc(n, sizeof(*rules))) == NULL ||
+	    (p = calloc(NPKT, sizeof(*p))) == NULL ||
+	    (k = calloc(NPKT, sizeof(*k))) == NULL)
+		abort();
+	mk_rules(r, rules, n, clustered);
+	t0 = now_ns();
+	t = filt_build(rules, n, 4, 0, 0, &err, &bad);
+	*ms = (now_ns() - t0) / 1e6;
+	if (t == NULL) {
+		fprintf(stderr, "cls_bench: %s at %zu\n", ipf_cerr_names[err],
+		    bad);
+		exit(1);
+	}
+	mk_pkts(r, rules, n, clustered, p);
+	free(rules);
+	for (i = 0; i < NPKT; i++) {
+		k[i].k_pkt = &p[i];
+		k[i].k_meta = &m;
+		k[i].k_dir = i % 3 ? IPF_DIR_IN : IPF_DIR_OUT;
+		if (filt_match(t, NULL, &k[i]) !=
+		    filt_match_linear(t, NULL, &k[i])) {
+			fprintf(stderr, "cls_bench: classifier and linear "
+			    "scan disagree\n");
+			exit(1);
+		}
+	}
+	*pp = p;
+	*kp = k;
+	return (t);
+}
+
+/*
  * Build every size first, then measure them in turn, ROUNDS times, and
  * keep each one's best: on a shared machine the load comes and goes, and
  * round-robin exposes every size to the same load.
@@ -189,44 +247,16 @@ static void
 run(const char *what, int clustered)
 {
 	static const size_t	sizes[NSIZES] = { 10, 100, 1000, 10000 };
-	static struct ipf_meta	m = { "eth0", 0, 1, { .w = { 0 } } };
 	struct pkt_info		*p[NSIZES];
 	struct filt_key		*k[NSIZES];
-	struct ipf_rule		*rules;
 	struct filt_table	*t[NSIZES];
 	struct rng		 r = { 0x2545f4914f6cdd1dULL };
-	enum ipf_cerr		 err;
 	double			 cls[NSIZES], lin[NSIZES], build[NSIZES];
-	double			 t0, x;
-	size_t			 s, i, bad, round;
+	double			 x;
+	size_t			 s, round;
 
 	for (s = 0; s < NSIZES; s++) {
-		if ((rules = calloc(sizes[s], sizeof(*rules))) == NULL ||
-		    (p[s] = calloc(NPKT, sizeof(*p[s]))) == NULL ||
-		    (k[s] = calloc(NPKT, sizeof(*k[s]))) == NULL)
-			abort();
-		mk_rules(&r, rules, sizes[s], clustered);
-		t0 = now_ns();
-		t[s] = filt_build(rules, sizes[s], 4, 0, 0, &err, &bad);
-		build[s] = (now_ns() - t0) / 1e6;
-		if (t[s] == NULL) {
-			fprintf(stderr, "cls_bench: %s at %zu\n",
-			    ipf_cerr_names[err], bad);
-			exit(1);
-		}
-		mk_pkts(&r, rules, sizes[s], clustered, p[s]);
-		free(rules);
-		for (i = 0; i < NPKT; i++) {
-			k[s][i].k_pkt = &p[s][i];
-			k[s][i].k_meta = &m;
-			k[s][i].k_dir = i % 3 ? IPF_DIR_IN : IPF_DIR_OUT;
-			if (filt_match(t[s], NULL, &k[s][i]) !=
-			    filt_match_linear(t[s], NULL, &k[s][i])) {
-				fprintf(stderr, "cls_bench: classifier and "
-				    "linear scan disagree\n");
-				exit(1);
-			}
-		}
+		t[s] = setup(&r, sizes[s], clustered, &p[s], &k[s], &build[s]);
 		cls[s] = lin[s] = 1e18;
 	}
 	for (round = 0; round < ROUNDS; round++)
@@ -250,9 +280,71 @@ run(const char *what, int clustered)
 	printf("\n");
 }
 
-int
-main(void)
+/*
+ * Only the classifier, a fixed number of lookups: under callgrind with
+ * --toggle-collect=filt_match the counts are the lookups' alone.
+ */
+static void
+run_fixed(size_t n, int clustered)
 {
+	struct rng		 r = { 0x2545f4914f6cdd1dULL };
+	struct pkt_info		*p;
+	struct filt_key		*k;
+	struct filt_table	*t;
+	volatile uintptr_t	 sink = 0;
+	double			 ms;
+	size_t			 i, pass;
+
+	t = setup(&r, n, clustered, &p, &k, &ms);
+	for (pass = 0; pass < GPASSES; pass++)
+		for (i = 0; i < NPKT; i++)
+			sink += (uintptr_t)filt_match(t, NULL, &k[i]);
+	(void)sink;
+	printf("%zu rules, %s: %d lookups, %zu classifier bytes\n", n,
+	    clustered ? "clustered" : "spread", GPASSES * NPKT,
+	    filt_cls_memsize(t->ft_cls));
+	filt_free(t);
+	free(p);
+	free(k);
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: cls_bench [-g rules [-c]]\n");
+	exit(2);
+}
+
+int
+main(int argc, char *argv[])
+{
+	char	*end;
+	long	 n = 0;
+	int	 ch, clustered = 0;
+
+	while ((ch = getopt(argc, argv, "cg:")) != -1) {
+		switch (ch) {
+		case 'c':
+			clustered = 1;
+			break;
+		case 'g':
+			n = strtol(optarg, &end, 10);
+			if (*end != '\0' || n < 2 || n > IPF_MAXRULES) {
+				fprintf(stderr, "cls_bench: -g: bad rule "
+				    "count: %s\n", optarg);
+				exit(1);
+			}
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc || (clustered && n == 0))
+		usage();
+	if (n != 0) {
+		run_fixed((size_t)n, clustered);
+		return (0);
+	}
 	printf("Filter lookup (filt_match vs filt_match_linear), %d-packet "
 	    "mix, IPv4,\nCPU time, best of %d rounds\n\n", NPKT, ROUNDS);
 	run("Addresses spread over the IPv4 space:", 0);
