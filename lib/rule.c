@@ -16,6 +16,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "parse.h"
 #include "rule.h"
 
@@ -84,8 +85,6 @@ static int	rule_hasports(unsigned int);
 static int	rule_isicmp(const struct frule *);
 static int	rule_err(char *, size_t, const char *, ...)
 		    __attribute__((__format__(__printf__, 3, 4)));
-static int	rule_append(char *, size_t, size_t *, const char *, ...)
-		    __attribute__((__format__(__printf__, 4, 5)));
 
 static const struct rfield rule_fields[] = {
 	/* flag	flag2	name		label			ICMP label
@@ -829,22 +828,6 @@ rule_check(const struct frule *fr, char *err, size_t errlen)
 	return (0);
 }
 
-static int
-rule_append(char *buf, size_t len, size_t *off, const char *fmt, ...)
-{
-	va_list	ap;
-	int	n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf + (*off < len ? *off : len),
-	    *off < len ? len - *off : 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return (-1);
-	*off += (size_t)n;
-	return (0);
-}
-
 /*
  * The lsfilt -O line (2.6), or with db the database record (+ the
  * Auto-Generated column), without newline.  Returns the length it
@@ -862,7 +845,7 @@ rule_fmt_line(const struct frule *r, int db, char *buf, size_t len)
 	if (len > 0)
 		buf[0] = '\0';
 	if (r->fr_rule.r_action == IPF_ACT_PLACEMENT) {
-		rule_append(buf, len, &off, "%u|%s|%s", r->fr_rule.r_id,
+		buf_append(buf, len, &off, "%u|%s|%s", r->fr_rule.r_id,
 		    RULE_PLACEMENT, r->fr_rule.r_log ? "yes" : "no");
 		return ((int)off);
 	}
@@ -872,7 +855,7 @@ rule_fmt_line(const struct frule *r, int db, char *buf, size_t len)
 		cols[f->rf_col - 1] = vals[f->rf_col - 1];
 	}
 	for (c = 0; c < (db ? RULE_DBCOLS : RULE_NCOLS); c++)
-		rule_append(buf, len, &off, "%s%s", c == 0 ? "" : "|",
+		buf_append(buf, len, &off, "%s%s", c == 0 ? "" : "|",
 		    cols[c]);
 	return ((int)off);
 }
@@ -888,9 +871,9 @@ rule_fmt_block(const struct frule *r, char *buf, size_t len)
 
 	if (len > 0)
 		buf[0] = '\0';
-	rule_append(buf, len, &off, "Rule %u:\n", r->fr_rule.r_id);
+	buf_append(buf, len, &off, "Rule %u:\n", r->fr_rule.r_id);
 	if (r->fr_rule.r_action == IPF_ACT_PLACEMENT) {
-		rule_append(buf, len, &off, "%s\n%-20s: %s\n\n",
+		buf_append(buf, len, &off, "%s\n%-20s: %s\n\n",
 		    RULE_PLACEMENT, "Logging control",
 		    r->fr_rule.r_log ? "yes" : "no");
 		return ((int)off);
@@ -909,13 +892,13 @@ rule_fmt_block(const struct frule *r, char *buf, size_t len)
 			port->rf_print(r, p, sizeof(p));
 			if (rule_isicmp(r))
 				label = f->rf_icmplabel;
-			rule_append(buf, len, &off, "%-20s: %-3s %s\n", label,
+			buf_append(buf, len, &off, "%-20s: %-3s %s\n", label,
 			    v, p);
 			continue;
 		}
-		rule_append(buf, len, &off, "%-20s: %s\n", label, v);
+		buf_append(buf, len, &off, "%-20s: %s\n", label, v);
 	}
-	rule_append(buf, len, &off, "\n");
+	buf_append(buf, len, &off, "\n");
 	return ((int)off);
 }
 

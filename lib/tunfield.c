@@ -13,6 +13,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "buf.h"
 #include "parse.h"
 #include "tunfield.h"
 
@@ -114,8 +115,6 @@ static struct tun_key *tf_key(struct tun *, enum tf_which, int);
 static int	tf_keyalg(const struct tun *, enum tf_which, int);
 static int	tf_err(char *, size_t, const char *, ...)
 		    __attribute__((__format__(__printf__, 3, 4)));
-static int	tf_append(char *, size_t, size_t *, const char *, ...)
-		    __attribute__((__format__(__printf__, 4, 5)));
 static void	tf_defaults(struct tun *, const struct cmd_flags *, int,
 		    const struct tun *);
 
@@ -866,22 +865,6 @@ tunfield_check(const struct tun *t, int byflag, char *err, size_t errlen)
 	return (0);
 }
 
-static int
-tf_append(char *buf, size_t len, size_t *off, const char *fmt, ...)
-{
-	va_list	ap;
-	int	n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf + (*off < len ? *off : len),
-	    *off < len ? len - *off : 0, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return (-1);
-	*off += (size_t)n;
-	return (0);
-}
-
 /*
  * One line without newline: lstun -O, a database record or an export
  * record.  Returns the length it needed, as snprintf does.
@@ -905,9 +888,9 @@ tunfield_fmt_line(const struct tun *t, enum tunf_fmt fmt, char *buf,
 			f->tf_print(t, f, vals[f->tf_col], sizeof(vals[0]));
 	}
 	if (fmt == TUNF_EXP)
-		tf_append(buf, len, &off, "%u|", t->t_ver);
+		buf_append(buf, len, &off, "%u|", t->t_ver);
 	for (c = 0; c < ncols; c++)
-		tf_append(buf, len, &off, "%s%s", c == 0 ? "" : "|", vals[c]);
+		buf_append(buf, len, &off, "%s%s", c == 0 ? "" : "|", vals[c]);
 	explicit_bzero(vals, sizeof(vals));
 	return ((int)off);
 }
@@ -927,7 +910,7 @@ tunfield_fmt_header(char *buf, size_t len)
 	if (len > 0)
 		buf[0] = '\0';
 	for (c = 0; c < TUNF_NCOLS; c++)
-		tf_append(buf, len, &off, "%s%s", c == 0 ? "#" : "|",
+		buf_append(buf, len, &off, "%s%s", c == 0 ? "#" : "|",
 		    names[c]);
 	return ((int)off);
 }
@@ -948,9 +931,9 @@ tunfield_fmt_block(const struct tun *t, char *buf, size_t len)
 			continue;
 		(f->tf_hprint != NULL ? f->tf_hprint : f->tf_print)(t, f, v,
 		    sizeof(v));
-		tf_append(buf, len, &off, "%-20s: %s\n", f->tf_label, v);
+		buf_append(buf, len, &off, "%-20s: %s\n", f->tf_label, v);
 	}
-	tf_append(buf, len, &off, "\n");
+	buf_append(buf, len, &off, "\n");
 	return ((int)off);
 }
 
