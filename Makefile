@@ -98,8 +98,7 @@ obj/bench/%: tests/bench/%.c $(LIBS)
 # for FUZZ_RUNS executions or FUZZ_TIME seconds, whichever comes first.
 FUZZ_CC	 ?= clang
 FUZZ_SAN  = -fsanitize=address,undefined -fno-sanitize-recover=all
-FUZZ_FLAGS = -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) $(XCFLAGS) \
-	     -Wno-string-concatenation
+FUZZ_FLAGS = -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) $(XCFLAGS)
 FUZZ_SRCS := $(wildcard tests/fuzz/*_fuzz.c)
 FUZZ_AUX  := $(filter-out $(FUZZ_SRCS),$(wildcard tests/fuzz/*.c))
 FUZZERS	  := $(FUZZ_SRCS:tests/fuzz/%.c=obj-fuzz/bin/%)

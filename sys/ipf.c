@@ -59,8 +59,8 @@ const char *const ipf_terr_names[IPF_TE_MAX] = {
 	[IPF_TE_SPI]		= "inbound SPI already in use",
 	[IPF_TE_ALG]		= "algorithm not usable here",
 	[IPF_TE_KEYLEN]		= "key of the wrong length",
-	[IPF_TE_LEGACY]		= "DES needs the OpenSSL legacy provider, "
-				    "which is not available",
+	[IPF_TE_LEGACY]		= ("DES needs the OpenSSL legacy provider, "
+				    "which is not available"),
 	[IPF_TE_CRYPTO]		= "OpenSSL failed",
 	[IPF_TE_NOMEM]		= "out of memory",
 };
