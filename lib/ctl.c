@@ -40,6 +40,7 @@ ctl_msg_size(int type)
 	case CTL_LOGGING:
 	case CTL_STOP:
 	case CTL_TUNNEL:
+	case CTL_TUNNEL_DEL:
 		return (sizeof(struct ctl_req));
 	case CTL_R_OK:
 	case CTL_R_END:

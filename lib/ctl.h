@@ -38,7 +38,8 @@ enum ctl_type {
 	CTL_STATS_CLEAR,		/* CTL_R_STATS, then zeroed */
 	CTL_LOGGING,			/* cq_arg 1 on, 0 off */
 	CTL_STOP,			/* remove the hook and exit */
-	CTL_TUNNEL,			/* reserved: install a tunnel's SAs */
+	CTL_TUNNEL,			/* install tunnel cq_arg of cq_ver */
+	CTL_TUNNEL_DEL,			/* remove it: OK, or INACTIVE */
 	CTL_REQ_MAX,
 
 	/* Replies. */

@@ -5,11 +5,31 @@
 #define TUNCTL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /*
- * Whether ipsecd can install and list manual tunnels.  Until the
- * control protocol has CTL_TUNNEL, always -1 with the reason in err:
- * "IPsec engine is not running" when none runs, else why not.
+ * A connection to ipsecd, started first if start and none runs.  -1 with
+ * the reason in err; without start, errno ENOENT or ECONNREFUSED means
+ * none runs ("IPsec engine is not running").
+ */
+int	tunctl_open(int, char *, size_t);
+
+/*
+ * Install (on) or remove tunnel id of version ver in ipsecd, which reads
+ * it from IPSEC_CONFDIR itself.  1: done, 0: it already was (active for
+ * on, not active for off), -1: err says why, worded for the user.
+ */
+int	tunctl_set(int, int, uint32_t, int, char *, size_t);
+
+/*
+ * Load version ver's filter table (always, or only if ipsecd has it
+ * loaded already).  0, or -1 with err.
+ */
+int	tunctl_load(int, int, int, char *, size_t);
+
+/*
+ * Whether ipsecd can list manual tunnels (lstun -a).  Not yet: -1 with
+ * the reason in err, "IPsec engine is not running" when none runs.
  */
 int	tunctl_check(char *, size_t);
 

@@ -3,11 +3,15 @@
  * auto-generated filter rules (aix-reference.md 5).  The filter file is
  * written first (aix-reference.md 1.1): a crash between the two writes
  * leaves a tunnel without rules, never rules naming a missing tunnel.
+ * The SAs leave ipsecd before the database changes, so a tunnel is never
+ * recorded inactive while it still carries traffic.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "db.h"
@@ -19,6 +23,38 @@
 
 #define SYNOPSIS "rmtun -v 4|6 -t tid_list|all [-d]"
 
+static int	rmtun_off(struct ttable *, const uint32_t *, size_t, int,
+		    uint8_t *);
+
+/*
+ * Remove the named tunnels (all if all) from ipsecd; off[i] is 1 for one
+ * it held.  Returns the open control socket, -1 when no ipsecd runs (so
+ * none is active).  A failure exits.
+ */
+static int
+rmtun_off(struct ttable *tt, const uint32_t *ids, size_t nids, int all,
+    uint8_t *off)
+{
+	char	err[1024];
+	size_t	i;
+	int	fd, r;
+
+	if ((fd = tunctl_open(0, err, sizeof(err))) == -1) {
+		if (errno == ENOENT || errno == ECONNREFUSED)
+			return (-1);
+		cmd_fail("%s", err);
+	}
+	for (i = 0; i < tt->tt_n; i++) {
+		if (!all && !ttable_wanted(ids, nids, tt->tt_tuns[i].t_id))
+			continue;
+		if ((r = tunctl_set(fd, tt->tt_ver, tt->tt_tuns[i].t_id, 0,
+		    err, sizeof(err))) == -1)
+			cmd_fail("%s", err);
+		off[i] = (uint8_t)r;
+	}
+	return (fd);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -28,8 +64,9 @@ main(int argc, char *argv[])
 	struct tun		*t;
 	char			 err[1024];
 	uint32_t		*ids = NULL, *gone;
+	uint8_t			*off;
 	size_t			 nids = 0, i, j, nrm = 0, ngone = 0;
-	int			 ver, lockfd, all;
+	int			 ver, lockfd, all, fd, changed = 0;
 
 	cmd_init("rmtun", SYNOPSIS);
 	cmd_getopt(argc, argv, "v:t:d", &cf);
@@ -47,10 +84,34 @@ main(int argc, char *argv[])
 		cmd_fail("%s", err);
 	if (ttable_checkids(&tt, 1, ids, nids, err, sizeof(err)) == -1)
 		cmd_fail("%s", err);
-	/* Deactivation removes the SAs from ipsecd. */
+	if ((off = calloc(tt.tt_n + 1, 1)) == NULL)
+		cmd_fail("out of memory");
+	fd = rmtun_off(&tt, ids, nids, all, off);
 	if (cf.cf_val['d'] == NULL) {
-		tunctl_check(err, sizeof(err));
-		cmd_fail("%s", err);
+		for (i = 0; i < tt.tt_n; i++) {
+			t = &tt.tt_tuns[i];
+			if (!all && !ttable_wanted(ids, nids, t->t_id))
+				continue;
+			if (t->t_active)
+				changed = 1;
+			t->t_active = 0;
+		}
+		if (changed && ttable_write(&tt, err, sizeof(err)) == -1)
+			cmd_fail("%s", err);
+		db_unlock(lockfd);
+		for (i = 0; i < tt.tt_n; i++) {
+			t = &tt.tt_tuns[i];
+			if (all || ttable_wanted(ids, nids, t->t_id))
+				printf("Tunnel %u for IPv%d %s.\n", t->t_id,
+				    ver, off[i] ? "has been deactivated "
+				    "successfully" : "is not active");
+		}
+		if (fd != -1)
+			close(fd);
+		free(off);
+		ttable_free(&tt);
+		free(ids);
+		return (0);
 	}
 
 	if (ftable_read(ver, &ft, err, sizeof(err)) == -1)
@@ -70,6 +131,13 @@ main(int argc, char *argv[])
 		ttable_remove(&tt, gone[i]);
 	if (ngone > 0 && ttable_write(&tt, err, sizeof(err)) == -1)
 		cmd_fail("%s", err);
+	/* Only an active table: rmtun does not start filtering. */
+	if (fd != -1 && nrm > 0 && tunctl_load(fd, ver, 0, err,
+	    sizeof(err)) == -1)
+		cmd_fail("%s", err);
+	if (fd != -1)
+		close(fd);
+	free(off);
 	db_unlock(lockfd);
 
 	for (i = 0; i < ngone; i++)

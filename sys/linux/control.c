@@ -17,11 +17,38 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "confdir.h"
 #include "ctl.h"
+#include "db.h"
 #include "ipsecd.h"
 #include "logrec.h"
+#include "tundb.h"
+#include "tunload.h"
 
 #define CONTROL_SNDTIMEO	2	/* seconds a slow reader may stall us */
+#define CONTROL_MAXTUN		1024	/* manual tunnels installed at once */
+#define CONTROL_SEQFILE		"tunseq"
+/*
+ * Nonce safety for manual keys (sys/ipf.h, RFC 4106 8.1, RFC 3686 2.1):
+ * a manual tunnel keeps its keys across rmtun and mktun, so its outbound
+ * counter must never count from the same number twice.  tunseq in
+ * IPSEC_CONFDIR keeps, per (version, tid, outbound ESP and AH SPI), a
+ * reserved high-water mark.  An activation starts the counters at the
+ * saved mark and, before the tunnel is installed, saves mark + BLOCK
+ * (fsync'd by db_save()); the daemon loop extends the saved mark by
+ * another BLOCK once the tunnel's counter comes within BLOCK/2 of it.
+ * A crash then loses at most the unused rest of a block, never reuses a
+ * number.  New SPIs (gentun, chtun with new keys) start from 0.
+ */
+#define CONTROL_SEQBLOCK	((uint64_t)1 << 20)
+
+struct control_tun {
+	int		ct_ver;
+	uint32_t	ct_id;
+	uint32_t	ct_espspi;	/* outbound SPIs: the key's identity */
+	uint32_t	ct_ahspi;
+	uint64_t	ct_mark;	/* reserved on disk, exclusive */
+};
 
 struct control {
 	struct ipsecd	*c_d;
@@ -30,6 +57,8 @@ struct control {
 	int		 c_clients[IPSECD_MAXCLIENTS];
 	uint8_t		 c_refused[IPSECD_MAXCLIENTS];
 	union ctl_msg	 c_drain;
+	struct control_tun c_tuns[CONTROL_MAXTUN];
+	size_t		 c_ntuns;
 };
 
 static void	control_accept(struct control *);
@@ -44,6 +73,12 @@ static int	control_unload(struct control *, int, int);
 static int	control_rules(struct control *, int, int);
 static int	control_stats(struct control *, int, int);
 static int	control_ver(int);
+static int	control_tunnel(struct control *, int, int, uint32_t);
+static int	control_tunnel_del(struct control *, int, int, uint32_t);
+static int	control_seq_get(const struct control_tun *, uint64_t *,
+		    char *, size_t);
+static int	control_seq_put(const struct control_tun *, char *, size_t);
+static void	control_seq_tick(struct control *);
 
 struct control *
 control_open(struct ipsecd *d, const char *path)
@@ -157,6 +192,7 @@ control_dispatch(struct control *c, const struct pollfd *pfd, size_t n)
 	}
 	if (pfd[0].fd != -1 && (pfd[0].revents & POLLIN))
 		control_accept(c);
+	control_seq_tick(c);
 }
 
 static void
@@ -309,8 +345,11 @@ control_request(struct control *c, int fd)
 		ipsecd_shutdown(d);
 		return (control_reply(fd, CTL_R_OK));
 	case CTL_TUNNEL:
+		return (control_tunnel(c, fd, ver, (uint32_t)m.m_req.cq_arg));
+	case CTL_TUNNEL_DEL:
+		return (control_tunnel_del(c, fd, ver,
+		    (uint32_t)m.m_req.cq_arg));
 	default:
-		/* TODO: manual tunnels, once the engine installs SAs. */
 		return (control_error(fd, ENOTSUP, "request %d not supported",
 		    type));
 	}
@@ -446,4 +485,194 @@ control_stats(struct control *c, int fd, int clear)
 		d->d_enobufs = 0;
 	}
 	return (control_send(fd, &m));
+}
+
+/*
+ * mktun: install tunnel id of version ver from IPSEC_CONFDIR, all or
+ * nothing, its outbound counters starting at the reserved mark.
+ */
+static int
+control_tunnel(struct control *c, int fd, int ver, uint32_t id)
+{
+	struct ipsecd		*d = c->c_d;
+	struct ttable		 tt;
+	struct ipf_tunnel	 it;
+	struct control_tun	 ct;
+	const struct tun	*t = NULL;
+	enum ipf_terr		 e;
+	char			 err[CTL_ERRMAX];
+	uint64_t		 seq;
+	size_t			 i;
+
+	if (control_ver(ver) == -1)
+		return (control_error(fd, EINVAL, "bad IP version %d", ver));
+	for (i = 0; i < c->c_ntuns; i++)
+		if (c->c_tuns[i].ct_ver == ver && c->c_tuns[i].ct_id == id)
+			return (control_error(fd, EEXIST, "tunnel %u for "
+			    "IPv%d: %s", id, ver,
+			    ipf_terr_names[IPF_TE_EXISTS]));
+	if (c->c_ntuns == CONTROL_MAXTUN)
+		return (control_error(fd, ENOSPC, "too many tunnels"));
+	if (ttable_read(ver, &tt, err, sizeof(err)) == -1)
+		return (control_error(fd, errno, "%s", err));
+	for (i = 0; i < tt.tt_n; i++)
+		if (tt.tt_tuns[i].t_id == id)
+			t = &tt.tt_tuns[i];
+	if (t == NULL) {
+		ttable_free(&tt);
+		return (control_error(fd, ENOENT, "tunnel %u for IPv%d: "
+		    "no such tunnel", id, ver));
+	}
+	memset(&ct, 0, sizeof(ct));
+	ct.ct_ver = ver;
+	ct.ct_id = id;
+	ct.ct_espspi = t->t_espspi[TUN_SRC];
+	ct.ct_ahspi = t->t_ahspi[TUN_SRC];
+	if (control_seq_get(&ct, &seq, err, sizeof(err)) == -1)
+		goto fail;
+	/* Reserve on disk first: a crash after it wastes, never reuses. */
+	ct.ct_mark = seq + CONTROL_SEQBLOCK;
+	if (control_seq_put(&ct, err, sizeof(err)) == -1)
+		goto fail;
+	tunload_make(t, seq, &it);
+	if ((e = ipf_tunnel_add(d->d_ipf, &it, ipsecd_now())) != IPF_TE_OK) {
+		snprintf(err, sizeof(err), "tunnel %u for IPv%d: %s", id, ver,
+		    ipf_terr_names[e]);
+		goto fail;
+	}
+	ttable_free(&tt);
+	c->c_tuns[c->c_ntuns++] = ct;
+	log_info("tunnel %u for IPv%d activated, sequence from %llu", id,
+	    ver, (unsigned long long)seq);
+	return (control_reply(fd, CTL_R_OK));
+fail:
+	ttable_free(&tt);
+	return (control_error(fd, EINVAL, "%s", err));
+}
+
+/* rmtun: the counter's mark is saved before the SAs go. */
+static int
+control_tunnel_del(struct control *c, int fd, int ver, uint32_t id)
+{
+	struct ipsecd	*d = c->c_d;
+	size_t		 i;
+
+	if (control_ver(ver) == -1)
+		return (control_error(fd, EINVAL, "bad IP version %d", ver));
+	control_seq_tick(c);
+	for (i = 0; i < c->c_ntuns; i++)
+		if (c->c_tuns[i].ct_ver == ver && c->c_tuns[i].ct_id == id)
+			break;
+	if (i == c->c_ntuns)
+		return (control_reply(fd, CTL_R_INACTIVE));
+	(void)ipf_tunnel_remove(d->d_ipf, ver, id);
+	c->c_tuns[i] = c->c_tuns[--c->c_ntuns];
+	log_info("tunnel %u for IPv%d deactivated", id, ver);
+	return (control_reply(fd, CTL_R_OK));
+}
+
+/*
+ * Extend each installed tunnel's reserved mark once its counter comes
+ * within half a block of it.  If the write fails the tunnel is removed:
+ * sending past the mark could repeat a nonce after a crash.
+ */
+static void
+control_seq_tick(struct control *c)
+{
+	struct control_tun	*ct;
+	char			 err[CTL_ERRMAX];
+	uint64_t		 used, old;
+	size_t			 i;
+
+	for (i = 0; i < c->c_ntuns; i++) {
+		ct = &c->c_tuns[i];
+		if (ipf_tunnel_seq(c->c_d->d_ipf, ct->ct_ver, ct->ct_id,
+		    &used) == -1)
+			continue;
+		if (used + CONTROL_SEQBLOCK / 2 < ct->ct_mark)
+			continue;
+		old = ct->ct_mark;
+		ct->ct_mark = used + CONTROL_SEQBLOCK;
+		if (control_seq_put(ct, err, sizeof(err)) == 0)
+			continue;
+		log_warnx("%s: tunnel %u for IPv%d removed", err, ct->ct_id,
+		    ct->ct_ver);
+		ct->ct_mark = old;
+		(void)ipf_tunnel_remove(c->c_d->d_ipf, ct->ct_ver, ct->ct_id);
+		c->c_tuns[i--] = c->c_tuns[--c->c_ntuns];
+	}
+}
+
+/* The saved mark of ct's key, 0 when none is saved. */
+static int
+control_seq_get(const struct control_tun *ct, uint64_t *mark, char *err,
+    size_t errlen)
+{
+	char			 path[4096], *buf, *line, *save;
+	unsigned long long	 m;
+	unsigned int		 id, esp, ah;
+	size_t			 len;
+	int			 ver, r;
+
+	*mark = 0;
+	if (confdir_path(CONTROL_SEQFILE, path, sizeof(path), err,
+	    errlen) == -1)
+		return (-1);
+	if ((r = db_load(path, &buf, &len, err, errlen)) != 0)
+		return (r == 1 ? 0 : -1);
+	for (line = strtok_r(buf, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, "%d %u %u %u %llu", &ver, &id, &esp, &ah,
+		    &m) != 5)
+			continue;
+		if (ver == ct->ct_ver && id == ct->ct_id &&
+		    esp == ct->ct_espspi && ah == ct->ct_ahspi)
+			*mark = m;
+	}
+	free(buf);
+	return (0);
+}
+
+/* Replace ct's line of tunseq with its mark; other lines stay. */
+static int
+control_seq_put(const struct control_tun *ct, char *err, size_t errlen)
+{
+	char			 path[4096], *buf, *out, *line, *save;
+	unsigned long long	 m;
+	unsigned int		 id, esp, ah;
+	size_t			 len = 0, olen = 0, cap;
+	int			 ver, r, n;
+
+	if (confdir_path(CONTROL_SEQFILE, path, sizeof(path), err,
+	    errlen) == -1)
+		return (-1);
+	if ((r = db_load(path, &buf, &len, err, errlen)) == -1)
+		return (-1);
+	cap = len + 128;
+	if ((out = malloc(cap)) == NULL) {
+		free(buf);
+		snprintf(err, errlen, "out of memory");
+		return (-1);
+	}
+	for (line = buf == NULL ? NULL : strtok_r(buf, "\n", &save);
+	    line != NULL; line = strtok_r(NULL, "\n", &save)) {
+		if (sscanf(line, "%d %u %u %u %llu", &ver, &id, &esp, &ah,
+		    &m) != 5)
+			continue;
+		/* One line per tunnel: the old key's mark is moot. */
+		if (ver == ct->ct_ver && id == ct->ct_id)
+			continue;
+		n = snprintf(out + olen, cap - olen, "%s\n", line);
+		if (n > 0 && (size_t)n < cap - olen)
+			olen += (size_t)n;
+	}
+	n = snprintf(out + olen, cap - olen, "%d %u %u %u %llu\n",
+	    ct->ct_ver, ct->ct_id, ct->ct_espspi, ct->ct_ahspi,
+	    (unsigned long long)ct->ct_mark);
+	if (n > 0 && (size_t)n < cap - olen)
+		olen += (size_t)n;
+	free(buf);
+	r = db_save(path, out, olen, err, errlen);
+	free(out);
+	return (r);
 }

@@ -156,7 +156,8 @@ ipsecd_loop(struct ipsecd *d, int sigfd)
 		pfd[2].fd = ifaddr_fd(d->d_ifa);
 		pfd[2].events = POLLIN;
 		nctl = control_pollfds(d->d_ctl, pfd + 3, IPSECD_NPOLL - 3);
-		if (poll(pfd, (nfds_t)(3 + nctl), -1) == -1) {
+		/* Wake once a second for the tunnels' counter marks. */
+		if (poll(pfd, (nfds_t)(3 + nctl), 1000) == -1) {
 			if (errno == EINTR)
 				continue;
 			fatal("poll");
