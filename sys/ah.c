@@ -95,6 +95,17 @@ ah_output(struct sa *sa, const uint8_t *pkt, size_t len, uint8_t *out,
 	return (XF_OK);
 }
 
+size_t
+ah_fit(const struct sa *sa, size_t hdrlen, size_t maxout)
+{
+	size_t	over = ah_len(sa, sa->sa_af);
+
+	(void)hdrlen;			/* AH's size does not depend on it */
+	if (sa->sa_mode == SA_TUNNEL)
+		over += xform_outer_len(sa);
+	return (maxout > over ? maxout - over : 0);
+}
+
 enum xform_err
 ah_input(struct sa *sa, const uint8_t *pkt, size_t len, size_t off,
     uint8_t *out, size_t cap, size_t *outlen, uint8_t *nxtp)

@@ -19,6 +19,9 @@ struct sa;
 enum xform_err	ah_output(struct sa *, const uint8_t *, size_t, uint8_t *,
 		    size_t, size_t *);
 
+/* The longest packet ah_output() turns into at most maxout bytes. */
+size_t		ah_fit(const struct sa *, size_t, size_t);
+
 /*
  * Verify the packet pkt[0..len) whose AH header starts at off with the
  * inbound SA sa and write it without AH to out, as esp_input() does.

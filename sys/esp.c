@@ -98,6 +98,25 @@ esp_output(struct sa *sa, const uint8_t *pkt, size_t len, uint8_t *out,
 	return (XF_OK);
 }
 
+size_t
+esp_fit(const struct sa *sa, size_t hdrlen, size_t maxout)
+{
+	const struct crypto_alg	*enc = crypto_sa_enc(sa->sa_crypto);
+	size_t			 fixed, padded;
+
+	if (sa->sa_mode == SA_TUNNEL)
+		hdrlen = xform_outer_len(sa);
+	fixed = hdrlen + ((sa->sa_flags & SA_F_UDPENCAP) ? IPW_UDP_HDRLEN :
+	    0) + IPW_ESP_HDRLEN + enc->ca_ivlen +
+	    crypto_sa_icvlen(sa->sa_crypto);
+	/* The inverse of esp_output()'s padding: a whole number of blocks. */
+	if (maxout < fixed + enc->ca_align)
+		return (0);
+	padded = (maxout - fixed) / enc->ca_align * enc->ca_align;
+	return ((sa->sa_mode == SA_TUNNEL ? 0 : hdrlen) + padded -
+	    IPW_ESP_TRLLEN);
+}
+
 /*
  * CBC needs an unpredictable IV (RFC 3602 2.4): the OS-seeded DRBG.  The
  * counter modes need a unique one (RFC 3686 2.1, RFC 4106 3.1, RFC 7634

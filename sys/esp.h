@@ -23,6 +23,13 @@ enum xform_err	esp_output(struct sa *, const uint8_t *, size_t, uint8_t *,
 		    size_t, size_t *);
 
 /*
+ * The longest packet esp_output() turns into at most maxout bytes, for
+ * packets whose first hdrlen bytes stay in front in transport mode (see
+ * xform_split(); tunnel mode ignores it).  0 if none fits.
+ */
+size_t		esp_fit(const struct sa *, size_t, size_t);
+
+/*
  * Unprotect the packet pkt[0..len) whose ESP header starts at off (after
  * the UDP header for ESP-in-UDP) with the inbound SA sa.  Only the IP
  * header (IPv6: and extension headers) may precede it: an outer SA of a

@@ -186,8 +186,8 @@ ipf_output(struct ipf *ipf, const uint8_t *buf, size_t len,
 		return (ipf_done(ipf, &ps, IPF_R_MALFORMED, len));
 	if ((why = ipf_filter(&ps)) != IPF_R_ENCAP)	/* rules */
 		return (ipf_done(ipf, &ps, why, len));
-	why = ipsec_output(ipf, ps.ps_pkt.p_ver, ps.ps_tunnel,	/* ESP, AH */
-	    buf, ps.ps_pkt.p_len, ps.ps_key.k_meta->m_now, ps.ps_res);
+	why = ipsec_output(ipf, &ps.ps_pkt, ps.ps_tunnel,	/* ESP, AH */
+	    ps.ps_key.k_meta, ps.ps_res);
 	return (ipf_done(ipf, &ps, why, len));
 }
 
@@ -206,6 +206,8 @@ ipf_begin(struct ipf *ipf, struct ipf_pass *ps, const uint8_t *buf,
 	if (ps->ps_vt != NULL && ps->ps_vt->vt_static == NULL)
 		ps->ps_vt = NULL;
 	res->res_len = 0;
+	res->res_npkts = 0;
+	res->res_mtu = 0;
 	res->res_perr = IPF_PE_SHORT;
 }
 
@@ -561,7 +563,7 @@ ipf_set_logging(struct ipf *ipf, int on)
 
 /*
  * The first tunnel brings the crypto library context, the SA database
- * and the buffer between two transforms; all three stay until ipf_free().
+ * and the IPsec stage's buffers; all three stay until ipf_free().
  */
 enum ipf_terr
 ipf_tunnel_add(struct ipf *ipf, const struct ipf_tunnel *t, uint64_t now)
@@ -573,9 +575,11 @@ ipf_tunnel_add(struct ipf *ipf, const struct ipf_tunnel *t, uint64_t now)
 	    (ipf->ipf_sad = sad_create(&ipf->ipf_stats, ipf_expired,
 	    ipf)) == NULL)
 		return (IPF_TE_NOMEM);
-	if (ipf->ipf_buf == NULL &&
-	    (ipf->ipf_buf = malloc(IPSEC_BUFLEN)) == NULL)
-		return (IPF_TE_NOMEM);
+	if (ipf->ipf_buf == NULL) {
+		if ((ipf->ipf_buf = malloc(2 * IPSEC_BUFLEN)) == NULL)
+			return (IPF_TE_NOMEM);
+		ipf->ipf_in = ipf->ipf_buf + IPSEC_BUFLEN;
+	}
 	return (sad_add(ipf->ipf_sad, ipf->ipf_crypto, t, now));
 }
 

@@ -195,13 +195,32 @@ struct ipf_event {
 /* The host's log sink; called synchronously, must not block. */
 typedef void	(*ipf_sink_fn)(void *, const struct ipf_event *);
 
-/* Where a packet is, as only the host knows it. */
+/*
+ * Where a packet is, as only the host knows it.
+ *
+ * m_mtu: the largest packet the host can send where an outbound packet
+ * goes (0: no limit).  A packet whose carrier would be bigger is, if it
+ * is a TCP segment, cut into segments that fit, as TSO or GSO would
+ * have cut it after the hook: IPF_REPLACE with res_npkts packets.  The
+ * host's own packets and IPv4 packets without DF are encapsulated whole
+ * in a carrier without DF, for the host to fragment.  A forwarded packet
+ * drops with IPF_R_TOOBIG and res_mtu, for the host to report to the
+ * sender (RFC 4301 8.2.1, RFC 1191, RFC 8201: ipf_toobig()).
+ */
 struct ipf_meta {
 	const char	*m_ifname;	/* interface it arrives on / leaves by */
 	uint64_t	 m_now;		/* seconds; monotonic or capture time */
 	uint8_t		 m_local;	/* 1: to (in) or from (out) this host */
+	uint8_t		 m_flags;	/* IPF_MF_* */
+	uint32_t	 m_mtu;		/* outbound path MTU; 0 none */
 	union ipf_addr	 m_ifaddr;	/* the interface's address, or zero */
 };
+
+/*
+ * The TCP or UDP checksum is the host's offload's to fill in (Linux
+ * CHECKSUM_PARTIAL): the engine computes it for what it encapsulates.
+ */
+#define IPF_MF_CSUM	0x01
 
 /*
  * The outcome of one packet.  The caller sets res_buf and res_cap (room
@@ -211,6 +230,10 @@ struct ipf_result {
 	uint8_t			*res_buf;
 	size_t			 res_cap;
 	size_t			 res_len;	/* IPF_REPLACE: bytes in res_buf */
+	size_t			 res_npkts;	/* ... that many packets, each
+						   as long as its IP header
+						   says, back to back */
+	uint32_t		 res_mtu;	/* IPF_R_TOOBIG: what fits */
 	enum ipf_reason		 res_reason;
 	enum ipf_perr		 res_perr;	/* IPF_R_MALFORMED: what */
 	struct ipf_pktrec	 res_pkt;
@@ -282,6 +305,16 @@ enum ipf_verdict ipf_input(struct ipf *, const uint8_t *, size_t,
 		    const struct ipf_meta *, struct ipf_result *);
 enum ipf_verdict ipf_output(struct ipf *, const uint8_t *, size_t,
 		    const struct ipf_meta *, struct ipf_result *);
+
+/*
+ * The report to the sender of pkt[0..len), which the engine refused as
+ * too big with res_mtu mtu: ICMP "fragmentation needed" or ICMPv6
+ * "packet too big", from src (zero: the packet's destination), written
+ * to out (IPF_TOOBIG_MAX bytes).  Its length, 0 if pkt is not IP.
+ */
+#define IPF_TOOBIG_MAX	1280
+size_t		 ipf_toobig(const uint8_t *, size_t, uint32_t,
+		    const union ipf_addr *, uint8_t *);
 
 void		 ipf_stats_get(const struct ipf *, struct ipf_stats *);
 void		 ipf_stats_clear(struct ipf *);

@@ -30,6 +30,7 @@ struct ipf {
 	struct crypto		*ipf_crypto;	/* OpenSSL library context */
 	struct sad		*ipf_sad;	/* the SAs */
 	uint8_t			*ipf_buf;	/* between two transforms */
+	uint8_t			*ipf_in;	/* a segment, a checksummed copy */
 };
 
 /* Hand an event to the host's sink, if logging is on. */

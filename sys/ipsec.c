@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "ah.h"
+#include "cksum.h"
 #include "esp.h"
 #include "ipf_var.h"
 #include "ipsec.h"
@@ -17,6 +18,7 @@
 #include "pkt.h"
 #include "sa.h"
 #include "sad.h"
+#include "tcpseg.h"
 
 /* Where the IPsec header of a carrier starts, and what it is. */
 struct ipsec_hdr {
@@ -32,6 +34,12 @@ static enum ipf_reason	 ipsec_reason(enum xform_err);
 static enum ipf_reason	 ipsec_unwrap(struct ipf *, const struct sad_in *,
 			    const struct pkt_info *, const struct ipsec_hdr *,
 			    uint64_t, uint8_t *, size_t, size_t *, uint8_t *);
+static size_t		 ipsec_fit(const struct sad_tun *,
+			    const struct pkt_info *, size_t);
+static enum ipf_reason	 ipsec_seal(struct ipf *, struct sad_tun *,
+			    const uint8_t *, size_t, uint8_t *, size_t, size_t *);
+static enum ipf_reason	 ipsec_segments(struct ipf *, struct sad_tun *,
+			    const struct pkt_info *, size_t, struct ipf_result *);
 static void		 ipsec_event(struct ipf *, const struct sad_in *,
 			    const struct pkt_info *, const struct ipsec_hdr *,
 			    uint64_t, uint8_t);
@@ -92,25 +100,15 @@ ipsec_hdr(const struct pkt_info *p, struct ipsec_hdr *h)
 static int
 ipsec_udpsum(const struct pkt_info *p)
 {
-	const uint8_t	*b = p->p_buf, *u = b + p->p_l4off;
-	size_t		 ulen = xform_get16(u + 4), alen, i;
-	uint32_t	 sum = 0;
+	const uint8_t	*u = p->p_buf + p->p_l4off;
+	size_t		 ulen = xform_get16(u + 4);
 
 	if (p->p_ver == 4 && xform_get16(u + 6) == 0)
 		return (0);
 	if (ulen > p->p_len - p->p_l4off)
 		return (-1);
-	alen = p->p_ver == 4 ? 4 : 16;
-	for (i = 0; i < 2 * alen; i += 2)	/* source, destination */
-		sum += xform_get16((p->p_ver == 4 ? b + 12 : b + 8) + i);
-	sum += IPW_PROTO_UDP + (uint32_t)ulen;
-	for (i = 0; i + 1 < ulen; i += 2)
-		sum += xform_get16(u + i);
-	if (ulen & 1)
-		sum += (uint32_t)u[ulen - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (sum == 0xffff ? 0 : -1);
+	return (cksum_fold(cksum_add(cksum_pseudo(p->p_buf, IPW_PROTO_UDP,
+	    ulen), u, ulen)) == 0 ? 0 : -1);
 }
 
 int
@@ -146,45 +144,141 @@ ipsec_reason(enum xform_err e)
 	}
 }
 
-enum ipf_reason
-ipsec_output(struct ipf *ipf, int ver, uint32_t tid, const uint8_t *pkt,
-    size_t len, uint64_t now, struct ipf_result *res)
+/*
+ * How long a packet p may be for tunnel tu's carrier to fit mtu bytes:
+ * each SA's fit, from the outermost in.  A transport-mode SA keeps in
+ * front what the SA before it left there: p's own headers, or the outer
+ * header of a tunnel-mode SA.
+ */
+static size_t
+ipsec_fit(const struct sad_tun *tu, const struct pkt_info *p, size_t mtu)
+{
+	const struct sa	*sa;
+	size_t		 front[SAD_BUNDLE], h, nxo, i;
+
+	if (xform_split(p->p_buf, p->p_len, &h, &nxo) == -1)
+		h = 0;			/* a fragment: transport refuses it */
+	for (i = 0; i < tu->tu_nout; i++) {
+		front[i] = h;
+		if (tu->tu_out[i]->sa_mode == SA_TUNNEL)
+			h = xform_outer_len(tu->tu_out[i]);
+	}
+	for (i = tu->tu_nout; i-- > 0;) {
+		sa = tu->tu_out[i];
+		mtu = sa->sa_proto == IPW_PROTO_ESP ?
+		    esp_fit(sa, front[i], mtu) : ah_fit(sa, front[i], mtu);
+	}
+	return (mtu);
+}
+
+/* Apply tu's outbound bundle to pkt[0..len), the last SA writing to out. */
+static enum ipf_reason
+ipsec_seal(struct ipf *ipf, struct sad_tun *tu, const uint8_t *pkt,
+    size_t len, uint8_t *out, size_t cap, size_t *outlen)
 {
 	struct ipf_stats	*st = &ipf->ipf_stats;
-	struct sad_tun		*tu;
 	struct sa		*sa;
 	enum xform_err		 e;
-	uint8_t			*out;
-	size_t			 i, cap, outlen;
+	uint8_t			*to;
+	size_t			 i, tocap;
 
-	/* aix-reference.md 2.4: no SA is a drop, never a cleartext send. */
-	if (ipf->ipf_sad == NULL ||
-	    (tu = sad_tunnel(ipf->ipf_sad, ver, tid, now)) == NULL)
-		return (IPF_R_NOSA);
 	for (i = 0; i < tu->tu_nout; i++) {
 		/* The last transform writes the result, earlier ones aside. */
 		if (i + 1 == tu->tu_nout) {
-			out = res->res_buf;
-			cap = res->res_buf != NULL ? res->res_cap : 0;
+			to = out;
+			tocap = cap;
 		} else {
-			out = ipf->ipf_buf;
-			cap = IPSEC_BUFLEN;
+			to = ipf->ipf_buf;
+			tocap = IPSEC_BUFLEN;
 		}
 		sa = tu->tu_out[i];
 		if (sa->sa_proto == IPW_PROTO_ESP) {
-			e = esp_output(sa, pkt, len, out, cap, &outlen);
+			e = esp_output(sa, pkt, len, to, tocap, &len);
 			st->st_out_esp++;
 		} else {
-			e = ah_output(sa, pkt, len, out, cap, &outlen);
+			e = ah_output(sa, pkt, len, to, tocap, &len);
 			st->st_out_ah++;
 		}
 		if (e != XF_OK)
 			return (ipsec_reason(e));
-		pkt = out;
-		len = outlen;
+		pkt = to;
 	}
-	res->res_len = len;
+	*outlen = len;
 	return (IPF_R_ENCAP);
+}
+
+/* Cut the TCP super-packet p into segments of at most fit bytes, each sealed. */
+static enum ipf_reason
+ipsec_segments(struct ipf *ipf, struct sad_tun *tu, const struct pkt_info *p,
+    size_t fit, struct ipf_result *res)
+{
+	enum ipf_reason	why;
+	size_t		mss, n, i, len, outlen, used = 0;
+
+	if ((mss = tcpseg_mss(p, fit)) == 0 || res->res_buf == NULL) {
+		res->res_mtu = (uint32_t)fit;
+		return (IPF_R_TOOBIG);
+	}
+	n = tcpseg_count(p, mss);
+	for (i = 0; i < n; i++) {
+		len = tcpseg_make(p, mss, i, ipf->ipf_in);
+		if ((why = ipsec_seal(ipf, tu, ipf->ipf_in, len,
+		    res->res_buf + used, res->res_cap - used, &outlen)) !=
+		    IPF_R_ENCAP)
+			return (why);
+		used += outlen;
+	}
+	res->res_len = used;
+	res->res_npkts = n;
+	return (IPF_R_ENCAP);
+}
+
+enum ipf_reason
+ipsec_output(struct ipf *ipf, const struct pkt_info *p, uint32_t tid,
+    const struct ipf_meta *m, struct ipf_result *res)
+{
+	struct sad_tun	*tu;
+	const uint8_t	*pkt = p->p_buf;
+	enum ipf_reason	 why;
+	size_t		 fit;
+	int		 nodf;
+
+	/* aix-reference.md 2.4: no SA is a drop, never a cleartext send. */
+	if (ipf->ipf_sad == NULL ||
+	    (tu = sad_tunnel(ipf->ipf_sad, p->p_ver, tid, m->m_now)) == NULL)
+		return (IPF_R_NOSA);
+	/*
+	 * RFC 4301 8.2.1: a carrier too big for the path.  TCP is cut to
+	 * fit.  This host's own packets, and IPv4 without DF, go whole, in
+	 * a carrier the host may fragment.  A router refuses the rest with
+	 * the size that fits, which the host reports to the sender: telling
+	 * this host's stack instead would lower the path MTU that its own
+	 * carriers to the same peer need.
+	 */
+	nodf = 0;
+	if (m->m_mtu != 0 && (fit = ipsec_fit(tu, p, m->m_mtu)) < p->p_len) {
+		if (tcpseg_able(p))
+			return (ipsec_segments(ipf, tu, p, fit, res));
+		if (!m->m_local && (p->p_ver == 6 ||
+		    (xform_get16(pkt + offsetof(struct ipw_ip4, ip4_off)) &
+		    IPW_IP4_DF))) {
+			res->res_mtu = (uint32_t)fit;
+			return (IPF_R_TOOBIG);
+		}
+		nodf = 1;
+	}
+	/* The checksum the host's offload would have filled in, under ESP. */
+	if ((m->m_flags & IPF_MF_CSUM) && !(p->p_flags & PKT_F_FRAG)) {
+		memcpy(ipf->ipf_in, pkt, p->p_len);
+		cksum_l4(ipf->ipf_in, p->p_len, p->p_l4off, p->p_proto);
+		pkt = ipf->ipf_in;
+	}
+	res->res_npkts = 1;
+	if ((why = ipsec_seal(ipf, tu, pkt, p->p_len, res->res_buf,
+	    res->res_buf != NULL ? res->res_cap : 0, &res->res_len)) ==
+	    IPF_R_ENCAP && nodf)
+		xform_nodf(res->res_buf);	/* AH and ESP do not cover it */
+	return (why);
 }
 
 /* A replay or an ICV failure, for the log (aix-reference.md 8.3). */
@@ -312,6 +406,7 @@ ipsec_input(struct ipf *ipf, const struct pkt_info *p, uint32_t rtid,
 		cur = &q;
 	}
 	res->res_len = outlen;
+	res->res_npkts = 1;
 	*tid = tu->tu_id;
 	return (IPF_R_DECAP);
 }

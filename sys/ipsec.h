@@ -24,11 +24,12 @@ int		 ipsec_carrier(const struct pkt_info *,
 		    const struct ipf_meta *);
 
 /*
- * Protect pkt[0..len) with the outbound bundle of tunnel tid of version
- * ver into res->res_buf.  IPF_R_ENCAP, or why it was dropped.
+ * Protect the parsed packet p with the outbound bundle of tunnel tid into
+ * res->res_buf, cut into res_npkts packets if it is a TCP segment too big
+ * for m's MTU (ipf.h).  IPF_R_ENCAP, or why it was dropped.
  */
-enum ipf_reason	 ipsec_output(struct ipf *, int, uint32_t, const uint8_t *,
-		    size_t, uint64_t, struct ipf_result *);
+enum ipf_reason	 ipsec_output(struct ipf *, const struct pkt_info *,
+		    uint32_t, const struct ipf_meta *, struct ipf_result *);
 
 /*
  * Unwrap the carrier p, and a nested SA of the same tunnel under it,

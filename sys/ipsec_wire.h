@@ -12,7 +12,9 @@
 #define IPW_MAXPKT	65535		/* IPv4 total length, IPv6 payload */
 
 #define IPW_PROTO_HOPOPTS 0		/* IPv6 hop-by-hop options */
+#define IPW_PROTO_ICMP	1
 #define IPW_PROTO_IPIP	4		/* IPv4 in IP: tunnel mode */
+#define IPW_PROTO_TCP	6
 #define IPW_PROTO_UDP	17
 #define IPW_PROTO_IPV6	41		/* IPv6 in IP: tunnel mode */
 #define IPW_PROTO_ROUTING 43
@@ -20,6 +22,7 @@
 #define IPW_PROTO_ESP	50
 #define IPW_PROTO_AH	51
 #define IPW_PROTO_NONE	59		/* RFC 4303 2.6: TFC dummy packet */
+#define IPW_PROTO_ICMPV6 58
 #define IPW_PROTO_DSTOPTS 60
 
 #define IPW_TTL		64		/* outer TTL / hop limit */

@@ -3,12 +3,10 @@
  */
 #include <string.h>
 
+#include "cksum.h"
 #include "ipsec_wire.h"
 #include "sa.h"
 #include "xform.h"
-
-static uint32_t	sum_add(uint32_t, const uint8_t *, size_t);
-static uint16_t	sum_fold(uint32_t);
 
 const char *const xform_err_names[XF_MAX] = {
 	[XF_OK]		= "ok",
@@ -23,27 +21,6 @@ const char *const xform_err_names[XF_MAX] = {
 	[XF_ECN]	= "congestion mark on a non-ECN packet",
 	[XF_CRYPTO]	= "crypto failure",
 };
-
-/* RFC 1071: the one's complement sum, accumulated 16 bits at a time. */
-static uint32_t
-sum_add(uint32_t sum, const uint8_t *p, size_t len)
-{
-	size_t	i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += xform_get16(p + i);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	return (sum);
-}
-
-static uint16_t
-sum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return ((uint16_t)~sum);
-}
 
 int
 xform_ipcheck(const uint8_t *pkt, size_t len)
@@ -161,10 +138,22 @@ xform_setlen(uint8_t *pkt, size_t len)
 		    (uint16_t)len);
 		xform_put16(pkt + offsetof(struct ipw_ip4, ip4_sum), 0);
 		xform_put16(pkt + offsetof(struct ipw_ip4, ip4_sum),
-		    sum_fold(sum_add(0, pkt, hl)));
+		    cksum_fold(cksum_add(0, pkt, hl)));
 	} else
 		xform_put16(pkt + offsetof(struct ipw_ip6, ip6_plen),
 		    (uint16_t)(len - IPW_IP6_HDRLEN));
+}
+
+void
+xform_nodf(uint8_t *pkt)
+{
+	uint8_t	*off = pkt + offsetof(struct ipw_ip4, ip4_off);
+
+	if (pkt[0] >> 4 != 4 || !(xform_get16(off) & IPW_IP4_DF))
+		return;
+	xform_put16(off, xform_get16(off) & ~IPW_IP4_DF);
+	xform_setlen(pkt, xform_get16(pkt + offsetof(struct ipw_ip4,
+	    ip4_len)));
 }
 
 size_t
@@ -248,8 +237,6 @@ void
 xform_udp(const struct sa *sa, uint8_t *pkt, size_t off, size_t len)
 {
 	struct ipw_udp	uh;
-	uint32_t	sum;
-	uint16_t	cks;
 
 	memset(&uh, 0, sizeof(uh));
 	memcpy(pkt + off, &uh, sizeof(uh));
@@ -260,8 +247,5 @@ xform_udp(const struct sa *sa, uint8_t *pkt, size_t off, size_t len)
 	if (pkt[0] >> 4 == 4)
 		return;
 	/* IPv6 needs one (RFC 8200 8.1): pseudo-header, then datagram. */
-	sum = sum_add(0, pkt + offsetof(struct ipw_ip6, ip6_src), 32);
-	sum += (uint32_t)(len - off) + IPW_PROTO_UDP;
-	cks = sum_fold(sum_add(sum, pkt + off, len - off));
-	xform_put16(pkt + off + 6, cks == 0 ? 0xffff : cks);
+	cksum_l4(pkt, len, off, IPW_PROTO_UDP);
 }

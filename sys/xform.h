@@ -76,6 +76,8 @@ int		xform_nxtoff(const uint8_t *, size_t, size_t *);
 
 /* Set the IP length (and IPv4 checksum) of the packet pkt[0..len). */
 void		xform_setlen(uint8_t *, size_t);
+/* Let an IPv4 packet be fragmented: clear DF, fix the checksum. */
+void		xform_nodf(uint8_t *);
 
 /* Tunnel mode: the outer header's length for this SA. */
 size_t		xform_outer_len(const struct sa *);

@@ -198,7 +198,7 @@ static struct filt_table *
 setup(struct rng *r, size_t n, int clustered, struct pkt_info **pp,
     struct filt_key **kp, double *ms)
 {
-	static struct ipf_meta	m = { "eth0", 0, 1, { .w = { 0 } } };
+	static struct ipf_meta	m = { .m_ifname = "eth0", .m_local = 1 };
 	struct ipf_rule		*rules;
 	struct filt_table	*t;
 	struct pkt_info		*p;

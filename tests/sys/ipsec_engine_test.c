@@ -257,6 +257,7 @@ roundtrip(struct env *a, struct env *b, const uint8_t *pkt, size_t len,
 	ATF_REQUIRE_EQ(b->res.res_len, len);
 	ATF_REQUIRE_MSG(memcmp(b->res.res_buf, pkt, len) == 0,
 	    "v%d proto %u len %zu: inner differs", ver, proto, len);
+	ATF_REQUIRE_EQ(b->res.res_npkts, 1);
 	ATF_REQUIRE_EQ(b->res.res_pkt.pr_tunnel, 1);
 	ATF_REQUIRE_EQ(b->res.res_pkt.pr_rule, 1);
 }
@@ -552,6 +553,320 @@ ATF_TC_BODY(seq_start, tc)
 	env_free(&a);
 }
 
+/* RFC 1071, written out again here so the test does not trust cksum.c. */
+static uint16_t
+sum16(const uint8_t *p, size_t len, uint32_t sum)
+{
+	size_t	i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ((uint16_t)sum);
+}
+
+/* Whether the TCP checksum of the IP packet b (no extension headers) holds. */
+static int
+tcp_sum_ok(const uint8_t *b, size_t len)
+{
+	size_t		hl = b[0] >> 4 == 4 ? (size_t)(b[0] & 0x0f) * 4 : 40;
+	uint32_t	ps;
+
+	ps = b[0] >> 4 == 4 ? sum16(b + 12, 8, 0) : sum16(b + 8, 32, 0);
+	ps += 6 + (uint32_t)(len - hl);
+	return (sum16(b + hl, len - hl, ps) == 0xffff);
+}
+
+/* Set or clear an IPv4 packet's DF bit, fixing its header checksum. */
+static void
+df4(uint8_t *b, int df)
+{
+	uint16_t	cks;
+
+	b[6] = df ? 0x40 : 0;
+	b[10] = b[11] = 0;
+	cks = (uint16_t)~sum16(b, 20, 0);
+	b[10] = (uint8_t)(cks >> 8);
+	b[11] = (uint8_t)cks;
+}
+
+/*
+ * A TCP segment from a to b with a 12-byte option block (timestamps)
+ * and n payload bytes, seq 1000, flags as given, checksum right unless
+ * partial, where it holds only the pseudo-header sum as an offloading
+ * stack leaves it (Linux CHECKSUM_PARTIAL).
+ */
+static size_t
+tcp_pkt(int ver, uint8_t *b, size_t n, uint8_t flags, int df, int partial)
+{
+	size_t		hl = ver == 4 ? 20 : 40, th = hl, len = hl + 32 + n, i;
+	uint16_t	cks;
+
+	memset(b, 0, hl + 32);
+	if (ver == 4) {
+		b[0] = 0x45;
+		b[2] = (uint8_t)(len >> 8);
+		b[3] = (uint8_t)len;
+		b[4] = 0x12;			/* id 0x1234 */
+		b[5] = 0x34;
+		b[8] = 64;
+		b[9] = 6;
+		ATF_REQUIRE(inet_pton(AF_INET, a4, b + 12) == 1);
+		ATF_REQUIRE(inet_pton(AF_INET, b4, b + 16) == 1);
+		df4(b, df);
+	} else {
+		b[0] = 0x60;
+		b[4] = (uint8_t)((len - 40) >> 8);
+		b[5] = (uint8_t)(len - 40);
+		b[6] = 6;
+		b[7] = 64;
+		ATF_REQUIRE(inet_pton(AF_INET6, a6, b + 8) == 1);
+		ATF_REQUIRE(inet_pton(AF_INET6, b6, b + 24) == 1);
+	}
+	b[th + 1] = 80;
+	b[th + 3] = 99;
+	b[th + 4] = 0; b[th + 5] = 0; b[th + 6] = 0x03; b[th + 7] = 0xe8;
+	b[th + 12] = 8 << 4;			/* 32-byte header */
+	b[th + 13] = flags;
+	b[th + 15] = 0xff;			/* window */
+	b[th + 20] = 1; b[th + 21] = 1; b[th + 22] = 8; b[th + 23] = 10;
+	for (i = 0; i < n; i++)
+		b[th + 32 + i] = (uint8_t)(i * 13 + i / 251);
+	/* The pseudo-header sum, not complemented: what offload finishes. */
+	cks = ver == 4 ? sum16(b + 12, 8, 0) : sum16(b + 8, 32, 0);
+	cks = sum16(NULL, 0, (uint32_t)cks + 6 + (uint32_t)(len - hl));
+	if (!partial)
+		cks = (uint16_t)~sum16(b + th, len - th, cks);
+	b[th + 16] = (uint8_t)(cks >> 8);
+	b[th + 17] = (uint8_t)cks;
+	return (len);
+}
+
+/* Each IP packet of a multi-packet result, in turn: its length. */
+static size_t
+next_pkt(const uint8_t *b)
+{
+	return (b[0] >> 4 == 4 ? (size_t)(b[2] << 8 | b[3]) :
+	    40 + (size_t)(b[4] << 8 | b[5]));
+}
+
+/*
+ * m_mtu: what fits goes as one carrier of at most m_mtu bytes.  One byte
+ * more, forwarded, is too big and res_mtu says exactly what fits, for
+ * every policy, mode, family, encapsulation and cipher block; this
+ * host's own packet and IPv4 without DF go whole in a carrier the host
+ * may fragment.
+ */
+ATF_TC_WITHOUT_HEAD(mtu_fit);
+ATF_TC_BODY(mtu_fit, tc)
+{
+	static const uint8_t	pols[] = { IPF_TP_E, IPF_TP_A, IPF_TP_EA,
+	    IPF_TP_AE };
+	static const int	ciphers[] = { IPF_ALG_AES_CBC_128,
+	    IPF_ALG_AES_GCM_16_128, IPF_ALG_3DES_CBC, IPF_ALG_NULL };
+	static const uint32_t	mtus[] = { 1500, 1497, 1280 };
+	struct env		a, b;
+	uint8_t			pkt[1600];
+	size_t			len, fit, c, p, u;
+	int			ver, mode, udp, proto;
+
+	for (ver = 4; ver <= 6; ver += 2)
+	for (mode = 0; mode < 2; mode++)
+	for (p = 0; p < sizeof(pols); p++)
+	for (udp = 0; udp < 2; udp++)
+	for (c = 0; c < sizeof(ciphers) / sizeof(ciphers[0]); c++)
+	for (u = 0; u < sizeof(mtus) / sizeof(mtus[0]); u++) {
+		if ((udp && pols[p] != IPF_TP_E) ||
+		    (pols[p] == IPF_TP_A && c > 0))
+			continue;
+		proto = udp ? 17 : (pols[p] == IPF_TP_E ||
+		    pols[p] == IPF_TP_AE) ? 50 : 51;
+		env_init(&a, ver, 1);
+		env_init(&b, ver, 1);
+		pair(&a, &b, ver, pols[p], (uint8_t)mode,
+		    udp ? IPF_TF_UDP : 0, ciphers[c]);
+		a.m.m_mtu = mtus[u];
+		a.m.m_local = 0;		/* a router: it reports */
+		/* Too big (IPv6, or IPv4 with DF): the size that fits. */
+		len = udp_pkt(ver, pkt, 1500);
+		if (ver == 4)
+			df4(pkt, 1);
+		ATF_REQUIRE_EQ(ipf_output(a.ipf, pkt, len, &a.m, &a.res),
+		    IPF_DROP);
+		ATF_REQUIRE_EQ(a.res.res_reason, IPF_R_TOOBIG);
+		fit = a.res.res_mtu;
+		ATF_REQUIRE(fit > 1000 && fit < mtus[u]);
+		/* Exactly fit bytes: one carrier, within the MTU. */
+		len = udp_pkt(ver, pkt, fit - (ver == 4 ? 28 : 48));
+		ATF_REQUIRE_EQ(len, fit);
+		if (ver == 4)
+			df4(pkt, 1);
+		roundtrip(&a, &b, pkt, len, (uint8_t)proto);
+		ATF_REQUIRE_MSG(a.res.res_len <= mtus[u], "%zu > %u",
+		    a.res.res_len, mtus[u]);
+		ATF_REQUIRE_EQ(a.res.res_npkts, 1);
+		/* One byte more: too big, the same fit again. */
+		len = udp_pkt(ver, pkt, fit + 1 - (ver == 4 ? 28 : 48));
+		if (ver == 4)
+			df4(pkt, 1);
+		ATF_REQUIRE_EQ(ipf_output(a.ipf, pkt, len, &a.m, &a.res),
+		    IPF_DROP);
+		ATF_REQUIRE_EQ(a.res.res_reason, IPF_R_TOOBIG);
+		ATF_REQUIRE_EQ(a.res.res_mtu, fit);
+		/* This host's own: whole, the carrier without DF. */
+		a.m.m_local = 1;
+		ATF_REQUIRE_EQ(ipf_output(a.ipf, pkt, len, &a.m, &a.res),
+		    IPF_REPLACE);
+		ATF_REQUIRE(a.res.res_len > mtus[u]);
+		if (ver == 4) {
+			ATF_REQUIRE_EQ(a.res.res_buf[6] & 0x40, 0);
+			ATF_REQUIRE_EQ(sum16(a.res.res_buf, 20, 0), 0xffff);
+		}
+		ATF_REQUIRE_EQ(ipf_input(b.ipf, a.res.res_buf, a.res.res_len,
+		    &b.m, &b.res), IPF_REPLACE);
+		ATF_REQUIRE_EQ(b.res.res_len, len);
+		/* Forwarded IPv4 without DF: whole too. */
+		if (ver == 4) {
+			a.m.m_local = 0;
+			df4(pkt, 0);
+			roundtrip(&a, &b, pkt, len, (uint8_t)proto);
+			ATF_REQUIRE(a.res.res_len > mtus[u]);
+		}
+		env_free(&a);
+		env_free(&b);
+	}
+}
+
+/*
+ * A TCP super-packet too big for the MTU is cut into segments that fit,
+ * each its own carrier: the peer gets segments with consecutive sequence
+ * numbers, right checksums and lengths, FIN and PSH on the last only,
+ * whose payloads make the original one; one rule hit, one packet.
+ */
+ATF_TC_WITHOUT_HEAD(tcp_segments);
+ATF_TC_BODY(tcp_segments, tc)
+{
+	static uint8_t		pkt[65535], got[65535];
+	struct env		a, b;
+	struct ipf_rulestat	rs[3];
+	struct ipf_stats	st;
+	const uint8_t		*w;
+	size_t			len, n, i, off, wl, hl, plen, want;
+	uint32_t		seq;
+	int			ver, mode, partial;
+
+	for (ver = 4; ver <= 6; ver += 2)
+	for (mode = 0; mode < 2; mode++)
+	for (partial = 0; partial < 2; partial++) {
+		env_init(&a, ver, 1);
+		env_init(&b, ver, 1);
+		pair(&a, &b, ver, IPF_TP_E, (uint8_t)mode, 0,
+		    IPF_ALG_AES_GCM_16_128);
+		a.m.m_mtu = 1500;
+		a.m.m_flags = partial ? IPF_MF_CSUM : 0;
+		hl = ver == 4 ? 20 : 40;
+		plen = 60000 - hl;
+		len = tcp_pkt(ver, pkt, plen, 0x19, 1, partial);  /* FIN PSH ACK */
+		ATF_REQUIRE_EQ(ipf_output(a.ipf, pkt, len, &a.m, &a.res),
+		    IPF_REPLACE);
+		ATF_REQUIRE_EQ(a.res.res_reason, IPF_R_ENCAP);
+		n = a.res.res_npkts;
+		ATF_REQUIRE(n > 40 && n < 50);
+		w = a.res.res_buf;
+		seq = 1000;
+		want = 0;
+		for (i = 0, off = 0; i < n; i++, off += wl) {
+			wl = next_pkt(w + off);
+			ATF_REQUIRE(off + wl <= a.res.res_len);
+			ATF_REQUIRE_MSG(wl <= 1500, "carrier %zu: %zu", i, wl);
+			ATF_REQUIRE_EQ(ipf_input(b.ipf, w + off, wl, &b.m,
+			    &b.res), IPF_REPLACE);
+			ATF_REQUIRE_EQ(b.res.res_reason, IPF_R_DECAP);
+			ATF_REQUIRE_EQ(b.res.res_len,
+			    next_pkt(b.res.res_buf));
+			ATF_REQUIRE_MSG(tcp_sum_ok(b.res.res_buf,
+			    b.res.res_len), "segment %zu checksum", i);
+			ATF_REQUIRE_EQ((uint32_t)b.res.res_buf[hl + 4] << 24 |
+			    (uint32_t)b.res.res_buf[hl + 5] << 16 |
+			    (uint32_t)b.res.res_buf[hl + 6] << 8 |
+			    b.res.res_buf[hl + 7], seq);
+			ATF_REQUIRE_EQ(b.res.res_buf[hl + 13],
+			    i + 1 == n ? 0x19 : 0x10);
+			if (ver == 4) {
+				ATF_REQUIRE_EQ(sum16(b.res.res_buf, 20, 0),
+				    0xffff);
+				ATF_REQUIRE_EQ(b.res.res_buf[4] << 8 |
+				    b.res.res_buf[5], 0x1234 + (int)i);
+			}
+			/* Headers as sent but for length, seq, flags, sums. */
+			ATF_REQUIRE(memcmp(b.res.res_buf + hl + 18,
+			    pkt + hl + 18, 14) == 0);
+			memcpy(got + want, b.res.res_buf + hl + 32,
+			    b.res.res_len - hl - 32);
+			want += b.res.res_len - hl - 32;
+			seq += (uint32_t)(b.res.res_len - hl - 32);
+		}
+		ATF_REQUIRE_EQ(off, a.res.res_len);
+		ATF_REQUIRE_EQ(want, plen);
+		ATF_REQUIRE(memcmp(got, pkt + hl + 32, plen) == 0);
+		/* The rule saw one packet of len bytes; the SA n of them. */
+		ATF_REQUIRE(ipf_rulestats(a.ipf, ver, 0, rs, 3, 1000) >= 1);
+		ATF_REQUIRE_EQ(rs[0].rs_packets, 1);
+		ATF_REQUIRE_EQ(rs[0].rs_bytes, len);
+		ipf_stats_get(a.ipf, &st);
+		ATF_REQUIRE_EQ(st.st_out, 1);
+		ATF_REQUIRE_EQ(st.st_out_esp, n);
+		/* Without room for all of them: too big, nothing half sent. */
+		a.res.res_cap = 3000;
+		ATF_REQUIRE_EQ(ipf_output(a.ipf, pkt, len, &a.m, &a.res),
+		    IPF_DROP);
+		ATF_REQUIRE_EQ(a.res.res_reason, IPF_R_TOOBIG);
+		env_free(&a);
+		env_free(&b);
+	}
+}
+
+/*
+ * IPF_MF_CSUM: the checksum an offloading stack left unfinished is
+ * finished before sealing; without the flag the bytes go as they are.
+ */
+ATF_TC_WITHOUT_HEAD(csum_offload);
+ATF_TC_BODY(csum_offload, tc)
+{
+	struct env	a, b;
+	uint8_t		pkt[400];
+	size_t		len;
+	int		ver;
+
+	for (ver = 4; ver <= 6; ver += 2) {
+		env_init(&a, ver, 1);
+		env_init(&b, ver, 1);
+		pair(&a, &b, ver, IPF_TP_E, IPF_TM_TRANSPORT, 0,
+		    IPF_ALG_AES_CBC_128);
+		len = tcp_pkt(ver, pkt, 100, 0x18, 1, 1);
+		ATF_REQUIRE(!tcp_sum_ok(pkt, len));
+		roundtrip(&a, &b, pkt, len, 50);	/* as it was */
+		ATF_REQUIRE(!tcp_sum_ok(b.res.res_buf, b.res.res_len));
+		a.m.m_flags = IPF_MF_CSUM;
+		ATF_REQUIRE_EQ(ipf_output(a.ipf, pkt, len, &a.m, &a.res),
+		    IPF_REPLACE);
+		ATF_REQUIRE_EQ(ipf_input(b.ipf, a.res.res_buf, a.res.res_len,
+		    &b.m, &b.res), IPF_REPLACE);
+		ATF_REQUIRE(tcp_sum_ok(b.res.res_buf, b.res.res_len));
+		/* Only the checksum differs from what was handed in. */
+		ATF_REQUIRE(memcmp(b.res.res_buf, pkt, (ver == 4 ? 20 : 40) +
+		    16) == 0);
+		ATF_REQUIRE(memcmp(b.res.res_buf + (ver == 4 ? 20 : 40) + 18,
+		    pkt + (ver == 4 ? 20 : 40) + 18, len - (ver == 4 ? 20 :
+		    40) - 18) == 0);
+		env_free(&a);
+		env_free(&b);
+	}
+}
+
 /*
  * Damaged carriers of every policy, mode and encapsulation: random bytes
  * changed, the packet cut anywhere.  Each is dropped with a reason,
@@ -709,5 +1024,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, garbage);
 	ATF_TP_ADD_TC(tp, cbc_iv);
 	ATF_TP_ADD_TC(tp, install);
+	ATF_TP_ADD_TC(tp, mtu_fit);
+	ATF_TP_ADD_TC(tp, tcp_segments);
+	ATF_TP_ADD_TC(tp, csum_offload);
 	return (atf_no_error());
 }
