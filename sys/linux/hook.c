@@ -10,7 +10,14 @@
  *		   -j NFQUEUE --queue-num N
  *
  * raw runs before conntrack, so the engine sees every packet as it is
- * on the wire.  There is deliberately no --queue-bypass: with no
+ * on the wire, but after defragmentation once that is on in the
+ * namespace: a carrier fragmented on the way must be whole before ESP
+ * or AH can open it (RFC 4303 3.4.1, RFC 4302 3.4.1).  The kernel turns
+ * it on (nf_defrag_ipv4/6, priority -400) for a namespace when a rule
+ * needs it, so an unreferenced chain holds one such rule:
+ *
+ *	raw IPSECFILT_DEFRAG: -m socket -j RETURN	(never evaluated)
+ *  There is deliberately no --queue-bypass: with no
  * listener the kernel drops what it would have queued, so a dead ipsecd
  * fails closed and only hook_remove() (mkfilt -d) opens the path.
  */
@@ -28,6 +35,7 @@
 #include "ipsecd.h"
 
 #define HOOK_CHAIN	"IPSECFILT"
+#define HOOK_DEFRAG	"IPSECFILT_DEFRAG"
 #define HOOK_MAXJUMPS	64		/* leftovers removed at most */
 
 struct hook_point {
@@ -141,6 +149,13 @@ hook_family(const char *cmd, uint16_t queue)
 			return (-1);
 		}
 	}
+	hook_run(cmd, 1, "raw", "-N", HOOK_DEFRAG, (char *)NULL);
+	if (hook_run(cmd, 0, "raw", "-F", HOOK_DEFRAG, (char *)NULL) == -1 ||
+	    hook_run(cmd, 0, "raw", "-A", HOOK_DEFRAG, "-m", "socket", "-j",
+	    "RETURN", (char *)NULL) == -1) {
+		log_warnx("%s: cannot turn on defragmentation", cmd);
+		return (-1);
+	}
 	for (i = 0; i < HOOK_NPOINTS; i++)
 		if (hook_run(cmd, 0, hook_points[i].hp_table, "-I",
 		    hook_points[i].hp_chain, "1", "-j", HOOK_CHAIN,
@@ -179,5 +194,9 @@ hook_remove(void)
 			hook_run(hook_cmds[i], 1, hook_points[j].hp_table,
 			    "-X", HOOK_CHAIN, (char *)NULL);
 		}
+		hook_run(hook_cmds[i], 1, "raw", "-F", HOOK_DEFRAG,
+		    (char *)NULL);
+		hook_run(hook_cmds[i], 1, "raw", "-X", HOOK_DEFRAG,
+		    (char *)NULL);
 	}
 }

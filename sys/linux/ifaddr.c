@@ -1,16 +1,18 @@
 /*
  * ifaddr.c: which addresses are this host's (m_local of an arriving
  * packet), the interface names behind netfilter's device indexes, and
- * each interface's first address (m_ifaddr, the log's I:/O: value).
- *
- * A packet must not cost a system call, so all three come from a cache
+ * each interface's first address (m_ifaddr, the log's I:/O: value)
+ * and MTU.  A packet must not cost a system call, so all come from a cache
  * built with getifaddrs(3).  An rtnetlink socket subscribed to link and
  * address changes marks the cache stale and the next lookup rebuilds
  * it; a lookup that misses rebuilds it at most once a second, in case a
  * change raced its announcement.
  */
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
+/* linux/if.h: glibc's net/if.h has a struct ifaddr of its own. */
+#include <linux/if.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 
@@ -33,6 +35,7 @@ struct ifa_if {
 	char		i_name[IPF_IFNAMSIZ];
 	union ipf_addr	i_addr4;	/* first address, or zero */
 	union ipf_addr	i_addr6;
+	uint32_t	i_mtu;		/* 0 if unknown */
 };
 
 struct ifaddr {
@@ -49,6 +52,7 @@ static void		 ifaddr_build(struct ifaddr *);
 static struct ifa_if	*ifaddr_if(struct ifaddr *, uint32_t, const char *);
 static void		 ifaddr_fresh(struct ifaddr *);
 static void		 ifaddr_miss(struct ifaddr *);
+static void		 ifaddr_mtus(struct ifaddr *);
 
 struct ifaddr *
 ifaddr_open(void)
@@ -197,6 +201,26 @@ ifaddr_build(struct ifaddr *ifa)
 		ifa->ifa_addrs[ifa->ifa_naddrs++].a_addr = a;
 	}
 	freeifaddrs(all);
+	ifaddr_mtus(ifa);
+}
+
+/* getifaddrs(3) has no MTU: one SIOCGIFMTU per interface, per rebuild. */
+static void
+ifaddr_mtus(struct ifaddr *ifa)
+{
+	struct ifreq	ifr;
+	size_t		i;
+	int		fd;
+
+	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		return;
+	for (i = 0; i < ifa->ifa_nifs; i++) {
+		memset(&ifr, 0, sizeof(ifr));
+		memcpy(ifr.ifr_name, ifa->ifa_ifs[i].i_name, IPF_IFNAMSIZ);
+		if (ioctl(fd, SIOCGIFMTU, &ifr) == 0 && ifr.ifr_mtu > 0)
+			ifa->ifa_ifs[i].i_mtu = (uint32_t)ifr.ifr_mtu;
+	}
+	close(fd);
 }
 
 static void
@@ -270,4 +294,14 @@ ifaddr_addr(struct ifaddr *ifa, const char *name, int ver,
 	memset(a, 0, sizeof(*a));
 	if ((ifp = ifaddr_if(ifa, 0, name)) != NULL)
 		*a = ver == 4 ? ifp->i_addr4 : ifp->i_addr6;
+}
+
+uint32_t
+ifaddr_mtu(struct ifaddr *ifa, const char *name)
+{
+	struct ifa_if	*ifp;
+
+	if ((ifp = ifaddr_if(ifa, 0, name)) == NULL)
+		return (0);
+	return (ifp->i_mtu);
 }

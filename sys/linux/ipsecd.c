@@ -262,6 +262,8 @@ main(int argc, char *argv[])
 		fatal("engine");
 	if ((d.d_ifa = ifaddr_open()) == NULL)
 		fatal("rtnetlink");
+	if ((d.d_inj = inject_open(IPSECD_MARKVAL)) == NULL)
+		fatal("raw sockets");
 	if (snprintf(path, sizeof(path), "%s/%s", rundir, CTL_SOCKNAME) >=
 	    (int)sizeof(path))
 		fatalx("IPSEC_RUNDIR is too long");
@@ -290,6 +292,7 @@ main(int argc, char *argv[])
 	ipsecd_shutdown(&d);
 	control_close(d.d_ctl);
 	ifaddr_close(d.d_ifa);
+	inject_close(d.d_inj);
 	ftable_free(&d.d_table[0]);
 	ftable_free(&d.d_table[1]);
 	ipf_free(d.d_ipf);

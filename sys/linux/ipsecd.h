@@ -20,8 +20,10 @@
  * what the engine produced is not filtered twice.
  */
 #define IPSECD_MARK	"0x19ec0000/0xffff0000"
+#define IPSECD_MARKVAL	0x19ec0000u	/* what inject.c's sockets set */
 #define IPSECD_MAXCLIENTS 16
 
+struct inject;
 struct logrec_sender;
 struct queue;
 struct control;
@@ -38,9 +40,11 @@ struct ipsecd {
 	uint16_t	 d_queue;	/* NFQUEUE number */
 	uint64_t	 d_enobufs;	/* queue overruns seen */
 	uint64_t	 d_bad;		/* queued packets without payload */
+	uint64_t	 d_unsent;	/* packets inject.c could not send */
 	struct queue	*d_q;
 	struct control	*d_ctl;
 	struct ifaddr	*d_ifa;
+	struct inject	*d_inj;
 	struct logrec_sender *d_log;	/* records to ipsec_logd */
 };
 
@@ -65,7 +69,21 @@ int		 ifaddr_islocal(struct ifaddr *, int, const union ipf_addr *);
 int		 ifaddr_name(struct ifaddr *, uint32_t, char *);
 void		 ifaddr_addr(struct ifaddr *, const char *, int,
 		    union ipf_addr *);
+uint32_t	 ifaddr_mtu(struct ifaddr *, const char *);
 void		 ifaddr_close(struct ifaddr *);
+
+/*
+ * inject.c: packets ipsecd sends itself, marked to skip the hook:
+ * n IP packets back to back in buf[0..len) in one batch, and the
+ * engine's too-big report for a refused packet (at most 100 a second).
+ * 0, or -1 if not (all) sent.
+ */
+struct inject	*inject_open(uint32_t);
+int		 inject_batch(struct inject *, const uint8_t *, size_t,
+		    size_t);
+int		 inject_toobig(struct inject *, const uint8_t *, size_t,
+		    uint32_t, const union ipf_addr *, uint64_t);
+void		 inject_close(struct inject *);
 
 /* control.c: ipsecd.sock. */
 struct control	*control_open(struct ipsecd *, const char *);

@@ -31,6 +31,8 @@
 #define QUEUE_RCVBUF	(8 << 20)
 #define QUEUE_BUDGET	256		/* messages per wakeup */
 #define QUEUE_PKTMAX	65535		/* IP's own limit */
+/* A super-packet cut in segments: 64 KB and each carrier's overhead. */
+#define QUEUE_OUTMAX	(2 * QUEUE_PKTMAX)
 
 struct queue {
 	struct ipsecd		*q_d;
@@ -39,13 +41,21 @@ struct queue {
 	int			 q_fd;
 	int			 q_pending;	/* accepts not yet sent */
 	uint32_t		 q_last;	/* their highest id */
+	char			 q_ifname[IPF_IFNAMSIZ];
 	uint8_t			 q_rx[QUEUE_PKTMAX + 4096];
-	uint8_t			 q_out[QUEUE_PKTMAX];	/* res_buf */
+	uint8_t			 q_out[QUEUE_OUTMAX];	/* res_buf */
 };
 
 static int	queue_packet(struct nfq_q_handle *, struct nfgenmsg *,
 		    struct nfq_data *, void *);
 static int	queue_local(const struct queue *, const uint8_t *, size_t);
+static void	queue_meta(struct queue *, struct nfqnl_msg_packet_hdr *,
+		    struct nfq_data *, const uint8_t *, size_t,
+		    struct ipf_meta *);
+static int	queue_replace(struct queue *, uint32_t, uint32_t,
+		    const struct ipf_result *);
+static int	queue_drop(struct queue *, uint32_t, const uint8_t *, size_t,
+		    const struct ipf_meta *, const struct ipf_result *);
 static void	queue_flush(struct queue *);
 
 struct queue *
@@ -163,6 +173,67 @@ queue_local(const struct queue *q, const uint8_t *pkt, size_t len)
 	return (1);
 }
 
+/*
+ * What only the kernel knows about a queued packet: the interface, its
+ * address and MTU, and whether the checksum is still the offload's.
+ */
+static void
+queue_meta(struct queue *q, struct nfqnl_msg_packet_hdr *ph,
+    struct nfq_data *nfa, const uint8_t *pkt, size_t len, struct ipf_meta *m)
+{
+	struct ipsecd	*d = q->q_d;
+	uint32_t	 dev;
+	int		 ver = len > 0 ? pkt[0] >> 4 : 0;
+
+	memset(m, 0, sizeof(*m));
+	m->m_now = ipsecd_now();
+	dev = ph->hook == NF_INET_PRE_ROUTING ? nfq_get_indev(nfa) :
+	    nfq_get_outdev(nfa);
+	ifaddr_name(d->d_ifa, dev, q->q_ifname);
+	m->m_ifname = q->q_ifname;
+	ifaddr_addr(d->d_ifa, q->q_ifname, ver, &m->m_ifaddr);
+	if (ph->hook == NF_INET_PRE_ROUTING)
+		m->m_local = (uint8_t)queue_local(q, pkt, len);
+	else {
+		m->m_local = ph->hook == NF_INET_LOCAL_OUT;
+		m->m_mtu = ifaddr_mtu(d->d_ifa, q->q_ifname);
+	}
+	/* NFQA_CFG_F_GSO: offloaded checksums arrive unfinished. */
+	if (nfq_get_skbinfo(nfa) & NFQA_SKB_CSUMNOTREADY)
+		m->m_flags |= IPF_MF_CSUM;
+}
+
+/*
+ * The engine's packets instead of the queued one.  One packet replaces
+ * it in the verdict; a super-packet (which the kernel would segment as
+ * the TCP it no longer is) or several packets go out on a raw socket
+ * while the queued one is dropped.
+ */
+static int
+queue_replace(struct queue *q, uint32_t id, uint32_t info,
+    const struct ipf_result *res)
+{
+	if (res->res_npkts == 1 && !(info & NFQA_SKB_GSO))
+		return (nfq_set_verdict(q->q_qh, id, NF_ACCEPT,
+		    (uint32_t)res->res_len, res->res_buf));
+	if (inject_batch(q->q_d->d_inj, res->res_buf, res->res_len,
+	    res->res_npkts) == -1)
+		q->q_d->d_unsent++;
+	return (nfq_set_verdict(q->q_qh, id, NF_DROP, 0, NULL));
+}
+
+/* A drop; one too big for its tunnel is reported to its sender. */
+static int
+queue_drop(struct queue *q, uint32_t id, const uint8_t *pkt, size_t len,
+    const struct ipf_meta *m, const struct ipf_result *res)
+{
+	if (res->res_reason == IPF_R_TOOBIG && res->res_mtu != 0 &&
+	    inject_toobig(q->q_d->d_inj, pkt, len, res->res_mtu,
+	    &m->m_ifaddr, m->m_now) == -1)
+		q->q_d->d_unsent++;
+	return (nfq_set_verdict(q->q_qh, id, NF_DROP, 0, NULL));
+}
+
 static int
 queue_packet(struct nfq_q_handle *qh, struct nfgenmsg *nfmsg,
     struct nfq_data *nfa, void *arg)
@@ -174,9 +245,8 @@ queue_packet(struct nfq_q_handle *qh, struct nfgenmsg *nfmsg,
 	struct ipf_result		 res;
 	enum ipf_verdict		 v;
 	unsigned char			*pkt;
-	char				 ifname[IPF_IFNAMSIZ];
-	uint32_t			 id, dev;
-	int				 len, ver;
+	uint32_t			 id;
+	int				 len;
 
 	(void)nfmsg;
 	if ((ph = nfq_get_msg_packet_hdr(nfa)) == NULL)
@@ -186,30 +256,17 @@ queue_packet(struct nfq_q_handle *qh, struct nfgenmsg *nfmsg,
 		d->d_bad++;
 		return (nfq_set_verdict(qh, id, NF_DROP, 0, NULL));
 	}
-
-	memset(&meta, 0, sizeof(meta));
+	queue_meta(q, ph, nfa, pkt, (size_t)len, &meta);
 	memset(&res, 0, sizeof(res));
 	res.res_buf = q->q_out;
 	res.res_cap = sizeof(q->q_out);
-	meta.m_now = ipsecd_now();
-	dev = ph->hook == NF_INET_PRE_ROUTING ? nfq_get_indev(nfa) :
-	    nfq_get_outdev(nfa);
-	ifaddr_name(d->d_ifa, dev, ifname);
-	meta.m_ifname = ifname;
-	ver = len > 0 ? pkt[0] >> 4 : 0;
-	ifaddr_addr(d->d_ifa, ifname, ver, &meta.m_ifaddr);
 
 	switch (ph->hook) {
 	case NF_INET_PRE_ROUTING:
-		meta.m_local = (uint8_t)queue_local(q, pkt, (size_t)len);
 		v = ipf_input(d->d_ipf, pkt, (size_t)len, &meta, &res);
 		break;
 	case NF_INET_LOCAL_OUT:
-		meta.m_local = 1;
-		v = ipf_output(d->d_ipf, pkt, (size_t)len, &meta, &res);
-		break;
 	case NF_INET_FORWARD:
-		meta.m_local = 0;
 		v = ipf_output(d->d_ipf, pkt, (size_t)len, &meta, &res);
 		break;
 	default:
@@ -224,10 +281,9 @@ queue_packet(struct nfq_q_handle *qh, struct nfgenmsg *nfmsg,
 		q->q_last = id;		/* ids grow: this covers the rest */
 		return (0);
 	case IPF_REPLACE:
-		return (nfq_set_verdict(qh, id, NF_ACCEPT,
-		    (uint32_t)res.res_len, res.res_buf));
+		return (queue_replace(q, id, nfq_get_skbinfo(nfa), &res));
 	case IPF_DROP:
 	default:
-		return (nfq_set_verdict(qh, id, NF_DROP, 0, NULL));
+		return (queue_drop(q, id, pkt, (size_t)len, &meta, &res));
 	}
 }
