@@ -1,51 +1,82 @@
 """tcpecho.py: a TCP exchange for the namespace tests.
 
-  tcpecho.py serve ADDR PORT   echo every connection's bytes back, forever
-  tcpecho.py send ADDR PORT    connect, send a line, exit 0 if it comes
-                               back within 2 seconds, else exit 1
+  tcpecho.py serve ADDR PORT      echo every connection's bytes back, forever
+  tcpecho.py send ADDR PORT       connect, send a line, exit 0 if it comes
+                                  back within 2 seconds, else exit 1
+  tcpecho.py bulk ADDR PORT N     send N pseudo-random bytes while reading
+                                  the echo; exit 0 if exactly they come back
+                                  within 20 seconds, else exit 1
 """
+import hashlib
 import socket
 import sys
+import threading
 
 
 def serve(addr, port):
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    fam = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    s = socket.socket(fam, socket.SOCK_STREAM)
     s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     s.bind((addr, port))
     s.listen(8)
     while True:
         c, _ = s.accept()
-        c.settimeout(5)
-        try:
-            data = c.recv(4096)
-            if data:
-                c.sendall(data)
-        except OSError:
-            pass
-        c.close()
+        threading.Thread(target=echo, args=(c,), daemon=True).start()
 
 
-def send(addr, port):
-    msg = b"ipsecfilt e2e\n"
+def echo(c):
+    c.settimeout(20)
     try:
-        c = socket.create_connection((addr, port), timeout=2)
-        c.sendall(msg)
-        got = b""
+        while True:
+            data = c.recv(65536)
+            if not data:
+                break
+            c.sendall(data)
+    except OSError:
+        pass
+    c.close()
+
+
+def payload(n):
+    """n bytes that differ everywhere, so a misplaced segment shows."""
+    out, i = bytearray(), 0
+    while len(out) < n:
+        out += hashlib.sha256(i.to_bytes(8, "big")).digest()
+        i += 1
+    return bytes(out[:n])
+
+
+def send(addr, port, msg, timeout):
+    try:
+        c = socket.create_connection((addr, port), timeout=timeout)
+        t = threading.Thread(target=lambda: (c.sendall(msg),
+                                             c.shutdown(socket.SHUT_WR)))
+        t.start()
+        got = bytearray()
         while len(got) < len(msg):
-            d = c.recv(4096)
+            d = c.recv(65536)
             if not d:
                 break
             got += d
+        t.join()
     except OSError as e:
         print("tcpecho: %s" % e, file=sys.stderr)
         return 1
-    return 0 if got == msg else 1
+    if bytes(got) != msg:
+        print("tcpecho: %d of %d bytes came back%s" % (len(got), len(msg),
+              "" if len(got) != len(msg) else ", different"),
+              file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 4 or sys.argv[1] not in ("serve", "send"):
-        print(__doc__, file=sys.stderr)
-        sys.exit(2)
-    if sys.argv[1] == "serve":
-        serve(sys.argv[2], int(sys.argv[3]))
-    sys.exit(send(sys.argv[2], int(sys.argv[3])))
+    args = sys.argv[1:]
+    if len(args) == 3 and args[0] == "serve":
+        serve(args[1], int(args[2]))
+    elif len(args) == 3 and args[0] == "send":
+        sys.exit(send(args[1], int(args[2]), b"ipsecfilt e2e\n", 2))
+    elif len(args) == 4 and args[0] == "bulk":
+        sys.exit(send(args[1], int(args[2]), payload(int(args[3])), 20))
+    print(__doc__, file=sys.stderr)
+    sys.exit(2)
