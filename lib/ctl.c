@@ -41,6 +41,7 @@ ctl_msg_size(int type)
 	case CTL_STOP:
 	case CTL_TUNNEL:
 	case CTL_TUNNEL_DEL:
+	case CTL_TUNNELS:
 		return (sizeof(struct ctl_req));
 	case CTL_R_OK:
 	case CTL_R_END:
@@ -52,6 +53,8 @@ ctl_msg_size(int type)
 		return (sizeof(struct ctl_rule));
 	case CTL_R_STATS:
 		return (sizeof(struct ctl_stats));
+	case CTL_R_TUNNEL:
+		return (sizeof(struct ctl_tunnel));
 	default:
 		return (0);
 	}

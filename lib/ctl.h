@@ -20,8 +20,9 @@
 
 #include "filtdb.h"
 #include "ipf.h"
+#include "tundb.h"
 
-#define CTL_VERSION	1		/* bump on any layout change */
+#define CTL_VERSION	2		/* bump on any layout change */
 #define CTL_SOCKNAME	"ipsecd.sock"
 #define CTL_PIDNAME	"ipsecd.pid"
 #define CTL_DAEMON	"ipsecd"	/* next to the commands' binary */
@@ -40,6 +41,8 @@ enum ctl_type {
 	CTL_STOP,			/* remove the hook and exit */
 	CTL_TUNNEL,			/* install tunnel cq_arg of cq_ver */
 	CTL_TUNNEL_DEL,			/* remove it: OK, or INACTIVE */
+	CTL_TUNNELS,			/* active tunnels of cq_ver (0 both):
+					   CTL_R_TUNNEL..., END */
 	CTL_REQ_MAX,
 
 	/* Replies. */
@@ -49,6 +52,7 @@ enum ctl_type {
 	CTL_R_END,			/* struct ctl_hdr */
 	CTL_R_INACTIVE,			/* the version is not loaded */
 	CTL_R_STATS,			/* struct ctl_stats */
+	CTL_R_TUNNEL,			/* struct ctl_tunnel */
 	CTL_R_MAX
 };
 
@@ -86,12 +90,19 @@ struct ctl_stats {
 	uint64_t		cs_enobufs;	/* packets the kernel lost */
 };
 
+/* One tunnel as ipsecd installed it (lstun -a). */
+struct ctl_tunnel {
+	struct ctl_hdr		ct_hdr;
+	struct tun_active	ct_tun;
+};
+
 union ctl_msg {
 	struct ctl_hdr		m_hdr;
 	struct ctl_req		m_req;
 	struct ctl_err		m_err;
 	struct ctl_rule		m_rule;
 	struct ctl_stats	m_stats;
+	struct ctl_tunnel	m_tunnel;
 };
 
 /* The exact size of a message of this type, 0 for an unknown type. */

@@ -45,6 +45,16 @@ parse_kwname(const struct keyword *kw, int v)
 	return ("?");
 }
 
+/* The flag form of value v ("ea"), for listings that use it. */
+const char *
+parse_kwflag(const struct keyword *kw, int v)
+{
+	for (; kw->kw_name != NULL; kw++)
+		if (kw->kw_val == v && kw->kw_flag != NULL)
+			return (kw->kw_flag);
+	return ("?");
+}
+
 /* Decimal, 0..max. */
 int
 parse_uint(const char *s, uint32_t max, uint32_t *v)

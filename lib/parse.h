@@ -23,6 +23,7 @@ struct keyword {
 
 int	parse_keyword(const char *, const struct keyword *, int *);
 const char *parse_kwname(const struct keyword *, int);
+const char *parse_kwflag(const struct keyword *, int);
 int	parse_uint(const char *, uint32_t, uint32_t *);
 int	parse_addr(const char *, int, union ipf_addr *, char *, size_t);
 int	parse_addr_literal(const char *, int);

@@ -1,10 +1,12 @@
 /*
- * tunctl.c: manual tunnels in ipsecd (lib/ctl.h CTL_TUNNEL and
- * CTL_TUNNEL_DEL).  ipsecd reads the tunnel from the database itself, as
+ * tunctl.c: manual tunnels in ipsecd (lib/ctl.h CTL_TUNNEL,
+ * CTL_TUNNEL_DEL, CTL_TUNNELS).  ipsecd reads the tunnel from the database itself, as
  * it does the filter rules, so no key ever crosses the socket.
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "ctl.h"
@@ -72,15 +74,49 @@ load:
 }
 
 int
-tunctl_check(char *err, size_t errlen)
+tunctl_list(int ver, struct tun_active **list, size_t *n, char *err,
+    size_t errlen)
 {
-	int	fd;
+	union ctl_msg		 m;
+	struct tun_active	*l = NULL, *nl;
+	size_t			 cnt = 0;
+	char			 msg[CTL_ERRMAX + 64];
+	int			 fd, type, saved;
 
+	*list = NULL;
+	*n = 0;
 	if ((fd = ctl_connect(err, errlen)) == -1)
 		return (-1);
+	if (ctl_send(fd, CTL_TUNNELS, ver, 0) == -1) {
+		saved = errno;
+		snprintf(err, errlen, "IPsec engine: %s", strerror(saved));
+		goto fail;
+	}
+	while ((type = ctl_recv(fd, &m, msg, sizeof(msg))) == CTL_R_TUNNEL) {
+		if ((nl = reallocarray(l, cnt + 1, sizeof(*l))) == NULL) {
+			saved = ENOMEM;
+			snprintf(err, errlen, "out of memory");
+			goto fail;
+		}
+		l = nl;
+		l[cnt++] = m.m_tunnel.ct_tun;
+	}
+	if (type != CTL_R_END) {
+		saved = EPROTO;
+		if (type == -1)
+			snprintf(err, errlen, "%s", msg);
+		else
+			snprintf(err, errlen, "IPsec engine: %s",
+			    type == CTL_R_ERR ? msg : "unexpected reply");
+		goto fail;
+	}
 	close(fd);
-	/* TODO: a listing request for lstun -a. */
-	snprintf(err, errlen, "IPsec engine: listing manual tunnels is not "
-	    "supported by this ipsecd");
+	*list = l;
+	*n = cnt;
+	return (0);
+fail:
+	close(fd);
+	free(l);
+	errno = saved;
 	return (-1);
 }

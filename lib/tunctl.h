@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "tundb.h"
+
 /*
  * A connection to ipsecd, started first if start and none runs.  -1 with
  * the reason in err; without start, errno ENOENT or ECONNREFUSED means
@@ -28,9 +30,10 @@ int	tunctl_set(int, int, uint32_t, int, char *, size_t);
 int	tunctl_load(int, int, int, char *, size_t);
 
 /*
- * Whether ipsecd can list manual tunnels (lstun -a).  Not yet: -1 with
- * the reason in err, "IPsec engine is not running" when none runs.
+ * The tunnels ipsecd holds, of version ver (0 both), in *list (*n of
+ * them; the caller frees *list).  0, or -1 with err; errno ENOENT or
+ * ECONNREFUSED means no ipsecd runs ("IPsec engine is not running").
  */
-int	tunctl_check(char *, size_t);
+int	tunctl_list(int, struct tun_active **, size_t *, char *, size_t);
 
 #endif /* TUNCTL_H */

@@ -71,6 +71,25 @@ struct tun {
 	uint8_t		t_active;		/* state: mktun/rmtun */
 };
 
+/*
+ * A tunnel as ipsecd installed it (lstun -a, aix-reference.md 4.4): the
+ * record's state at mktun, which later database changes do not touch.
+ * Index TUN_SRC is what this host sends with, TUN_DST what it receives
+ * with; SPIs of headers the policy does not use are 0.  No keys.
+ */
+struct tun_active {
+	uint32_t	ta_id;
+	uint8_t		ta_ver;
+	uint8_t		ta_mode;		/* enum tun_mode */
+	uint8_t		ta_encap;		/* enum tun_encap */
+	uint8_t		ta_policy[2];		/* enum tun_policy */
+	union ipf_addr	ta_src;
+	union ipf_addr	ta_dst;
+	uint32_t	ta_espspi[2];
+	uint32_t	ta_ahspi[2];
+	int64_t		ta_remaining;		/* seconds; -1 never */
+};
+
 /* A version's tunnels, ascending tid. */
 struct ttable {
 	int		 tt_ver;

@@ -1005,3 +1005,34 @@ tunfield_yesno(const char *s, int *v)
 {
 	return (parse_keyword(s, kw_yesno, v));
 }
+
+/*
+ * lstun -a (aix-reference.md 4.4): "v tid source destination mode
+ * policy dpolicy esp_out esp_in ah_out ah_in encap remaining", the tid
+ * second as AIX scripts expect.
+ */
+const char	tunfield_active_header[] = "# v tid source destination mode "
+    "policy dpolicy esp_out esp_in ah_out ah_in encap remaining";
+
+int
+tunfield_fmt_active(const struct tun_active *ta, char *buf, size_t len)
+{
+	char	src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN], rem[24];
+	int	n;
+
+	if (ta->ta_remaining < 0)
+		snprintf(rem, sizeof(rem), "never");
+	else
+		snprintf(rem, sizeof(rem), "%lld",
+		    (long long)ta->ta_remaining);
+	n = snprintf(buf, len, "%u %u %s %s %s %s %s %u %u %u %u %s %s",
+	    ta->ta_ver, ta->ta_id, addr_str(ta->ta_ver, &ta->ta_src, src,
+	    sizeof(src)), addr_str(ta->ta_ver, &ta->ta_dst, dst, sizeof(dst)),
+	    ta->ta_mode == TUN_MODE_TUNNEL ? "tunnel" : "transport",
+	    parse_kwflag(kw_policy, ta->ta_policy[TUN_SRC]),
+	    parse_kwflag(kw_policy, ta->ta_policy[TUN_DST]),
+	    ta->ta_espspi[TUN_SRC], ta->ta_espspi[TUN_DST],
+	    ta->ta_ahspi[TUN_SRC], ta->ta_ahspi[TUN_DST],
+	    parse_kwname(kw_encap, ta->ta_encap), rem);
+	return (n < 0 || (size_t)n >= len ? -1 : 0);
+}

@@ -35,6 +35,10 @@ int	tunfield_fmt_block(const struct tun *, char *, size_t);
 int	tunfield_fmt_header(char *, size_t);
 int	tunfield_scan(struct tun *, int, char *, enum tunf_fmt, char *,
 	    size_t);
+/* lstun -a: the header line and one installed tunnel. */
+extern const char	tunfield_active_header[];
+int	tunfield_fmt_active(const struct tun_active *, char *, size_t);
+
 /* Y or N, any case (gentun and imptun -g). */
 int	tunfield_yesno(const char *, int *);
 

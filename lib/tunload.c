@@ -86,3 +86,25 @@ tunload_all(struct ipf *ipf, const struct ttable *tt, int active_only,
 	}
 	return (0);
 }
+
+void
+tunload_active(const struct tun *t, struct tun_active *ta)
+{
+	size_t	i;
+
+	memset(ta, 0, sizeof(*ta));
+	ta->ta_id = t->t_id;
+	ta->ta_ver = t->t_ver;
+	ta->ta_mode = t->t_mode;
+	ta->ta_encap = t->t_encap;
+	ta->ta_src = t->t_src;
+	ta->ta_dst = t->t_dst;
+	ta->ta_remaining = -1;
+	for (i = 0; i < 2; i++) {
+		ta->ta_policy[i] = t->t_policy[i];
+		if (t->t_policy[i] != TUN_POL_A)
+			ta->ta_espspi[i] = t->t_espspi[i];
+		if (t->t_policy[i] != TUN_POL_E)
+			ta->ta_ahspi[i] = t->t_ahspi[i];
+	}
+}

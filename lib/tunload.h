@@ -19,6 +19,9 @@
  */
 void	tunload_make(const struct tun *, uint64_t, struct ipf_tunnel *);
 
+/* What lstun -a shows of record t, but for ta_remaining. */
+void	tunload_active(const struct tun *, struct tun_active *);
+
 /*
  * Install every tunnel of tt (only those whose state is active if
  * active_only) with lifetimes (0: ignored, as pcapfilt does) and counters

@@ -583,12 +583,33 @@ ipf_tunnel_add(struct ipf *ipf, const struct ipf_tunnel *t, uint64_t now)
 	return (sad_add(ipf->ipf_sad, ipf->ipf_crypto, t, now));
 }
 
+void
+ipf_expire(struct ipf *ipf, uint64_t now)
+{
+	if (ipf->ipf_sad != NULL)
+		sad_expire(ipf->ipf_sad, now);
+}
+
 int
 ipf_tunnel_remove(struct ipf *ipf, int ver, uint32_t tid)
 {
 	if (ipf->ipf_sad == NULL)
 		return (-1);
 	return (sad_remove(ipf->ipf_sad, ver, tid));
+}
+
+int
+ipf_tunnel_expire(const struct ipf *ipf, int ver, uint32_t tid, uint64_t now,
+    uint64_t *expire)
+{
+	const struct sad_tun	*tu;
+
+	if (ipf->ipf_sad == NULL ||
+	    (tu = sad_tunnel_const(ipf->ipf_sad, ver, tid)) == NULL ||
+	    (tu->tu_expire != 0 && now >= tu->tu_expire))
+		return (-1);
+	*expire = tu->tu_expire;
+	return (0);
 }
 
 int

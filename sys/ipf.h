@@ -433,10 +433,21 @@ extern const char *const ipf_terr_names[IPF_TE_MAX];
  */
 enum ipf_terr	 ipf_tunnel_add(struct ipf *, const struct ipf_tunnel *,
 		    uint64_t);
+/*
+ * Remove the tunnels whose lifetime ended by now, each with its
+ * IPF_TEV_EXPIRED event, without waiting for a packet to find them.
+ */
+void		 ipf_expire(struct ipf *, uint64_t);
 /* Remove a tunnel's SAs; its rules then drop (no-sa).  -1: not there. */
 int		 ipf_tunnel_remove(struct ipf *, int, uint32_t);
 /* The highest outbound sequence number the tunnel used.  -1: not there. */
 int		 ipf_tunnel_seq(const struct ipf *, int, uint32_t, uint64_t *);
+/*
+ * When the tunnel's lifetime ends (m_now seconds; 0 never).  -1: not
+ * there, or expired at now.
+ */
+int		 ipf_tunnel_expire(const struct ipf *, int, uint32_t, uint64_t,
+		    uint64_t *);
 /* One SA's counters (ipsecstat): packets that passed its transform. */
 struct ipf_sastat {
 	uint32_t	ss_spi;

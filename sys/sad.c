@@ -435,6 +435,21 @@ sad_tunnel(struct sad *sd, int ver, uint32_t tid, uint64_t now)
 	return (tu);
 }
 
+void
+sad_expire(struct sad *sd, uint64_t now)
+{
+	struct sad_tun	*tu, *next;
+	size_t		 i;
+
+	for (i = 0; i <= sd->sd_tunmask; i++)
+		for (tu = sd->sd_tun[i]; tu != NULL; tu = next) {
+			next = tu->tu_next;
+			if (tu->tu_expire != 0 && now >= tu->tu_expire)
+				(void)sad_tunnel(sd, tu->tu_ver, tu->tu_id,
+				    now);
+		}
+}
+
 const struct sad_in *
 sad_lookup(struct sad *sd, int ver, const union ipf_addr *dst, uint32_t spi,
     uint8_t proto, uint64_t now)

@@ -67,6 +67,8 @@ int		 sad_remove(struct sad *, int, uint32_t);
  */
 struct sad_tun	*sad_tunnel(struct sad *, int, uint32_t, uint64_t);
 const struct sad_tun *sad_tunnel_const(const struct sad *, int, uint32_t);
+/* Remove every tunnel whose lifetime ended by now, as sad_tunnel() does. */
+void		 sad_expire(struct sad *, uint64_t);
 
 /* The inbound SA for (dst of version ver, spi, proto) at now, or NULL. */
 const struct sad_in *sad_lookup(struct sad *, int, const union ipf_addr *,

@@ -43,8 +43,7 @@
 #define CONTROL_SEQBLOCK	((uint64_t)1 << 20)
 
 struct control_tun {
-	int		ct_ver;
-	uint32_t	ct_id;
+	struct tun_active ct_info;	/* lstun -a: the tunnel as installed */
 	uint32_t	ct_espspi;	/* outbound SPIs: the key's identity */
 	uint32_t	ct_ahspi;
 	uint64_t	ct_mark;	/* reserved on disk, exclusive */
@@ -78,7 +77,9 @@ static int	control_tunnel_del(struct control *, int, int, uint32_t);
 static int	control_seq_get(const struct control_tun *, uint64_t *,
 		    char *, size_t);
 static int	control_seq_put(const struct control_tun *, char *, size_t);
-static void	control_seq_tick(struct control *);
+static void	control_tick(struct control *);
+static struct control_tun *control_find(struct control *, int, uint32_t);
+static int	control_tunnels(struct control *, int, int);
 
 struct control *
 control_open(struct ipsecd *d, const char *path)
@@ -192,7 +193,7 @@ control_dispatch(struct control *c, const struct pollfd *pfd, size_t n)
 	}
 	if (pfd[0].fd != -1 && (pfd[0].revents & POLLIN))
 		control_accept(c);
-	control_seq_tick(c);
+	control_tick(c);
 }
 
 static void
@@ -349,6 +350,8 @@ control_request(struct control *c, int fd)
 	case CTL_TUNNEL_DEL:
 		return (control_tunnel_del(c, fd, ver,
 		    (uint32_t)m.m_req.cq_arg));
+	case CTL_TUNNELS:
+		return (control_tunnels(c, fd, ver));
 	default:
 		return (control_error(fd, ENOTSUP, "request %d not supported",
 		    type));
@@ -488,6 +491,30 @@ control_stats(struct control *c, int fd, int clear)
 }
 
 /*
+ * The installed tunnel (ver, id), or NULL.  One the engine no longer
+ * holds (its lifetime ended) is forgotten here too.
+ */
+static struct control_tun *
+control_find(struct control *c, int ver, uint32_t id)
+{
+	struct control_tun	*ct;
+	uint64_t		 expire;
+	size_t			 i;
+
+	for (i = 0; i < c->c_ntuns; i++) {
+		ct = &c->c_tuns[i];
+		if (ct->ct_info.ta_ver != ver || ct->ct_info.ta_id != id)
+			continue;
+		if (ipf_tunnel_expire(c->c_d->d_ipf, ver, id, ipsecd_now(),
+		    &expire) == 0)
+			return (ct);
+		*ct = c->c_tuns[--c->c_ntuns];
+		return (NULL);
+	}
+	return (NULL);
+}
+
+/*
  * mktun: install tunnel id of version ver from IPSEC_CONFDIR, all or
  * nothing, its outbound counters starting at the reserved mark.
  */
@@ -506,11 +533,9 @@ control_tunnel(struct control *c, int fd, int ver, uint32_t id)
 
 	if (control_ver(ver) == -1)
 		return (control_error(fd, EINVAL, "bad IP version %d", ver));
-	for (i = 0; i < c->c_ntuns; i++)
-		if (c->c_tuns[i].ct_ver == ver && c->c_tuns[i].ct_id == id)
-			return (control_error(fd, EEXIST, "tunnel %u for "
-			    "IPv%d: %s", id, ver,
-			    ipf_terr_names[IPF_TE_EXISTS]));
+	if (control_find(c, ver, id) != NULL)
+		return (control_error(fd, EEXIST, "tunnel %u for IPv%d: %s",
+		    id, ver, ipf_terr_names[IPF_TE_EXISTS]));
 	if (c->c_ntuns == CONTROL_MAXTUN)
 		return (control_error(fd, ENOSPC, "too many tunnels"));
 	if (ttable_read(ver, &tt, err, sizeof(err)) == -1)
@@ -524,8 +549,7 @@ control_tunnel(struct control *c, int fd, int ver, uint32_t id)
 		    "no such tunnel", id, ver));
 	}
 	memset(&ct, 0, sizeof(ct));
-	ct.ct_ver = ver;
-	ct.ct_id = id;
+	tunload_active(t, &ct.ct_info);
 	ct.ct_espspi = t->t_espspi[TUN_SRC];
 	ct.ct_ahspi = t->t_ahspi[TUN_SRC];
 	if (control_seq_get(&ct, &seq, err, sizeof(err)) == -1)
@@ -554,51 +578,82 @@ fail:
 static int
 control_tunnel_del(struct control *c, int fd, int ver, uint32_t id)
 {
-	struct ipsecd	*d = c->c_d;
-	size_t		 i;
+	struct control_tun	*ct;
 
 	if (control_ver(ver) == -1)
 		return (control_error(fd, EINVAL, "bad IP version %d", ver));
-	control_seq_tick(c);
-	for (i = 0; i < c->c_ntuns; i++)
-		if (c->c_tuns[i].ct_ver == ver && c->c_tuns[i].ct_id == id)
-			break;
-	if (i == c->c_ntuns)
+	control_tick(c);
+	if ((ct = control_find(c, ver, id)) == NULL)
 		return (control_reply(fd, CTL_R_INACTIVE));
-	(void)ipf_tunnel_remove(d->d_ipf, ver, id);
-	c->c_tuns[i] = c->c_tuns[--c->c_ntuns];
+	(void)ipf_tunnel_remove(c->c_d->d_ipf, ver, id);
+	*ct = c->c_tuns[--c->c_ntuns];
 	log_info("tunnel %u for IPv%d deactivated", id, ver);
 	return (control_reply(fd, CTL_R_OK));
 }
 
+/* lstun -a: one CTL_R_TUNNEL per installed tunnel of ver (0 both). */
+static int
+control_tunnels(struct control *c, int fd, int ver)
+{
+	struct control_tun	*ct;
+	union ctl_msg		 m;
+	uint64_t		 expire, now = ipsecd_now();
+	size_t			 i;
+
+	if (ver != 0 && control_ver(ver) == -1)
+		return (control_error(fd, EINVAL, "bad IP version %d", ver));
+	control_tick(c);
+	for (i = 0; i < c->c_ntuns; i++) {
+		ct = &c->c_tuns[i];
+		if ((ver != 0 && ct->ct_info.ta_ver != ver) ||
+		    ipf_tunnel_expire(c->c_d->d_ipf, ct->ct_info.ta_ver,
+		    ct->ct_info.ta_id, now, &expire) == -1)
+			continue;
+		ctl_msg_init(&m, CTL_R_TUNNEL);
+		m.m_tunnel.ct_tun = ct->ct_info;
+		m.m_tunnel.ct_tun.ta_remaining = expire == 0 ? -1 :
+		    (int64_t)(expire - now);
+		if (control_send(fd, &m) == -1)
+			return (-1);
+	}
+	return (control_reply(fd, CTL_R_END));
+}
+
 /*
- * Extend each installed tunnel's reserved mark once its counter comes
- * within half a block of it.  If the write fails the tunnel is removed:
+ * Once a second and before each tunnel request: let the engine expire
+ * what is due (its SA expired events), forget what it no longer holds,
+ * and extend each tunnel's reserved mark once its counter comes within
+ * half a block of it.  If that write fails the tunnel is removed:
  * sending past the mark could repeat a nonce after a crash.
  */
 static void
-control_seq_tick(struct control *c)
+control_tick(struct control *c)
 {
+	struct ipf		*ipf = c->c_d->d_ipf;
 	struct control_tun	*ct;
 	char			 err[CTL_ERRMAX];
 	uint64_t		 used, old;
 	size_t			 i;
 
+	ipf_expire(ipf, ipsecd_now());
 	for (i = 0; i < c->c_ntuns; i++) {
 		ct = &c->c_tuns[i];
-		if (ipf_tunnel_seq(c->c_d->d_ipf, ct->ct_ver, ct->ct_id,
-		    &used) == -1)
+		if (ipf_tunnel_seq(ipf, ct->ct_info.ta_ver, ct->ct_info.ta_id,
+		    &used) == -1) {
+			c->c_tuns[i--] = c->c_tuns[--c->c_ntuns];
 			continue;
+		}
 		if (used + CONTROL_SEQBLOCK / 2 < ct->ct_mark)
 			continue;
 		old = ct->ct_mark;
 		ct->ct_mark = used + CONTROL_SEQBLOCK;
 		if (control_seq_put(ct, err, sizeof(err)) == 0)
 			continue;
-		log_warnx("%s: tunnel %u for IPv%d removed", err, ct->ct_id,
-		    ct->ct_ver);
+		log_warnx("%s: tunnel %u for IPv%d removed", err,
+		    ct->ct_info.ta_id, ct->ct_info.ta_ver);
 		ct->ct_mark = old;
-		(void)ipf_tunnel_remove(c->c_d->d_ipf, ct->ct_ver, ct->ct_id);
+		(void)ipf_tunnel_remove(ipf, ct->ct_info.ta_ver,
+		    ct->ct_info.ta_id);
 		c->c_tuns[i--] = c->c_tuns[--c->c_ntuns];
 	}
 }
@@ -625,7 +680,7 @@ control_seq_get(const struct control_tun *ct, uint64_t *mark, char *err,
 		if (sscanf(line, "%d %u %u %u %llu", &ver, &id, &esp, &ah,
 		    &m) != 5)
 			continue;
-		if (ver == ct->ct_ver && id == ct->ct_id &&
+		if (ver == ct->ct_info.ta_ver && id == ct->ct_info.ta_id &&
 		    esp == ct->ct_espspi && ah == ct->ct_ahspi)
 			*mark = m;
 	}
@@ -660,14 +715,14 @@ control_seq_put(const struct control_tun *ct, char *err, size_t errlen)
 		    &m) != 5)
 			continue;
 		/* One line per tunnel: the old key's mark is moot. */
-		if (ver == ct->ct_ver && id == ct->ct_id)
+		if (ver == ct->ct_info.ta_ver && id == ct->ct_info.ta_id)
 			continue;
 		n = snprintf(out + olen, cap - olen, "%s\n", line);
 		if (n > 0 && (size_t)n < cap - olen)
 			olen += (size_t)n;
 	}
 	n = snprintf(out + olen, cap - olen, "%d %u %u %u %llu\n",
-	    ct->ct_ver, ct->ct_id, ct->ct_espspi, ct->ct_ahspi,
+	    ct->ct_info.ta_ver, ct->ct_info.ta_id, ct->ct_espspi, ct->ct_ahspi,
 	    (unsigned long long)ct->ct_mark);
 	if (n > 0 && (size_t)n < cap - olen)
 		olen += (size_t)n;
