@@ -224,7 +224,13 @@ logctl_syslog(int on)
 	char	line[128];
 
 	(void)logfmt_logging(line, sizeof(line), on, time(NULL));
-	openlog("mkfilt", 0, LOG_LOCAL4);
+	logctl_note("mkfilt", line);
+}
+
+void
+logctl_note(const char *ident, const char *line)
+{
+	openlog(ident, 0, LOG_LOCAL4);
 	syslog(LOG_DEBUG, "%s", line);
 	closelog();
 }

@@ -44,5 +44,7 @@ int	logctl_set(int, char *, size_t);
  * ident mkfilt, local4, debug (aix-reference.md 8.3).
  */
 void	logctl_syslog(int);
+/* A command's own event line to syslog as ident, local4, debug. */
+void	logctl_note(const char *, const char *);
 
 #endif /* LOGCTL_H */

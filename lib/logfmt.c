@@ -182,3 +182,15 @@ logfmt_logging(char *buf, size_t len, int on, time_t t)
 	return (snprintf(buf, len, "Status of packet logging set to %s %s",
 	    on ? "Start" : "Stop", when));
 }
+
+int
+logfmt_manual(char *buf, size_t len, uint32_t tid, int ver,
+    const union ipf_addr *src, const union ipf_addr *dst, int on)
+{
+	char	s[LOGFMT_ADDRSTRLEN], d[LOGFMT_ADDRSTRLEN];
+
+	(void)logfmt_addr(s, sizeof(s), (uint8_t)ver, src);
+	(void)logfmt_addr(d, sizeof(d), (uint8_t)ver, dst);
+	return (snprintf(buf, len, "Manual tunnel %u, %s, %s %s.",
+	    (unsigned int)tid, s, d, on ? "activated" : "deactivated"));
+}

@@ -28,5 +28,11 @@ int	logfmt_tunnel(char *, size_t, const struct logrec_tun *, time_t);
 int	logfmt_logd(char *, size_t, int, time_t);
 /* mkfilt's "Status of packet logging set to Start|Stop ..." line. */
 int	logfmt_logging(char *, size_t, int, time_t);
+/*
+ * mktun's and rmtun's "Manual tunnel N, SRC, DST activated." (on 1) or
+ * "... deactivated." (0); the one line of 8.3 without a time.
+ */
+int	logfmt_manual(char *, size_t, uint32_t, int, const union ipf_addr *,
+	    const union ipf_addr *, int);
 
 #endif /* LOGFMT_H */

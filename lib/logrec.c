@@ -418,6 +418,8 @@ logrec_tunev(struct logrec_tun *lt, const struct ipf_tunev *te)
 	switch (te->te_event) {
 	case IPF_TEV_EXPIRED:
 		lt->lt_event = LOGREC_TEV_EXPIRED;
+		lt->lt_espspi = te->te_spi;	/* the outbound SAs' */
+		lt->lt_ahspi = te->te_ahspi;
 		break;
 	case IPF_TEV_REPLAY:
 		lt->lt_event = LOGREC_TEV_REPLAY;
@@ -425,18 +427,24 @@ logrec_tunev(struct logrec_tun *lt, const struct ipf_tunev *te)
 	case IPF_TEV_ICV:
 		lt->lt_event = LOGREC_TEV_ICV;
 		break;
+	case IPF_TEV_POLICY:
+		lt->lt_event = LOGREC_TEV_POLICY;
+		break;
 	default:
 		return (-1);
 	}
 	lt->lt_ver = te->te_ver;
 	lt->lt_proto = te->te_proto;
 	lt->lt_tunnel = te->te_tunnel;
-	if (te->te_proto == IPPROTO_AH)
-		lt->lt_ahspi = te->te_spi;
-	else
-		lt->lt_espspi = te->te_spi;
+	if (te->te_event == IPF_TEV_REPLAY || te->te_event == IPF_TEV_ICV) {
+		if (te->te_proto == IPPROTO_AH)
+			lt->lt_ahspi = te->te_spi;
+		else
+			lt->lt_espspi = te->te_spi;
+	}
 	lt->lt_seq = te->te_seq;
 	lt->lt_src = te->te_src;
+	lt->lt_dst = te->te_dst;
 	return (0);
 }
 

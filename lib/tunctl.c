@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "ctl.h"
+#include "logctl.h"
+#include "logfmt.h"
 #include "tunctl.h"
 
 int
@@ -119,4 +121,14 @@ fail:
 	free(l);
 	errno = saved;
 	return (-1);
+}
+
+void
+tunctl_note(const char *ident, const struct tun *t, int on)
+{
+	char	line[160];
+
+	(void)logfmt_manual(line, sizeof(line), t->t_id, t->t_ver, &t->t_src,
+	    &t->t_dst, on);
+	logctl_note(ident, line);
 }

@@ -36,4 +36,10 @@ int	tunctl_load(int, int, int, char *, size_t);
  */
 int	tunctl_list(int, struct tun_active **, size_t *, char *, size_t);
 
+/*
+ * "Manual tunnel N, SRC, DST activated." (on) or "deactivated." to
+ * syslog as ident (mktun, rmtun), local4, debug (aix-reference.md 8.3).
+ */
+void	tunctl_note(const char *, const struct tun *, int);
+
 #endif /* TUNCTL_H */

@@ -10,6 +10,7 @@
 #include "filt.h"
 #include "ipf_var.h"
 #include "ipsec.h"
+#include "ipsec_wire.h"
 #include "pkt.h"
 #include "sa.h"
 #include "sad.h"
@@ -88,7 +89,8 @@ static enum ipf_reason ipf_unwrap(struct ipf *, struct ipf_pass *,
 		    uint32_t *);
 static int	ipf_inner(struct ipf_pass *, uint32_t);
 static void	ipf_sastat(const struct sa *, uint8_t, struct ipf_sastat *);
-static void	ipf_expired(void *, int, uint32_t, uint64_t);
+static void	ipf_expired(void *, const struct sad_tun *, uint64_t);
+static void	ipf_policy(struct ipf *, const struct ipf_pass *);
 static enum ipf_verdict ipf_done(struct ipf *, struct ipf_pass *,
 		    enum ipf_reason, size_t);
 static void	ipf_count(struct ipf *, const struct ipf_pass *,
@@ -345,6 +347,8 @@ ipf_done(struct ipf *ipf, struct ipf_pass *ps, enum ipf_reason why,
 	ps->ps_res->res_reason = why;
 	ipf_record(ps, v, len);
 	ipf_count(ipf, ps, why, v);
+	if (why == IPF_R_POLICY)
+		ipf_policy(ipf, ps);
 	if (ps->ps_log) {
 		memset(&ev, 0, sizeof(ev));
 		ev.ev_type = IPF_EV_PACKET;
@@ -366,19 +370,47 @@ ipf_emit(struct ipf *ipf, const struct ipf_event *ev)
 		ipf->ipf_sink(ipf->ipf_sinkarg, ev);
 }
 
-/* The SA database's report of an expired tunnel. */
+/* The SA database's report of an expired tunnel, with its outbound SPIs. */
 static void
-ipf_expired(void *arg, int ver, uint32_t tid, uint64_t now)
+ipf_expired(void *arg, const struct sad_tun *tu, uint64_t now)
 {
 	struct ipf_event	ev;
+	size_t			i;
 
 	memset(&ev, 0, sizeof(ev));
 	ev.ev_type = IPF_EV_TUNNEL;
 	ev.ev_time = now;
 	ev.ev_tun.te_event = IPF_TEV_EXPIRED;
-	ev.ev_tun.te_ver = (uint8_t)ver;
-	ev.ev_tun.te_tunnel = tid;
+	ev.ev_tun.te_ver = tu->tu_ver;
+	ev.ev_tun.te_tunnel = tu->tu_id;
+	for (i = 0; i < tu->tu_nout; i++) {
+		if (tu->tu_out[i]->sa_proto == IPW_PROTO_AH)
+			ev.ev_tun.te_ahspi = tu->tu_out[i]->sa_spi;
+		else
+			ev.ev_tun.te_spi = tu->tu_out[i]->sa_spi;
+	}
 	ipf_emit(arg, &ev);
+}
+
+/*
+ * A packet that matched a tunnel's rule without coming through the
+ * tunnel (aix-reference.md 2.4), for the log: a sign of an attack or of
+ * a peer that does not protect what it should.
+ */
+static void
+ipf_policy(struct ipf *ipf, const struct ipf_pass *ps)
+{
+	struct ipf_event	ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.ev_type = IPF_EV_TUNNEL;
+	ev.ev_time = ps->ps_key.k_meta->m_now;
+	ev.ev_tun.te_event = IPF_TEV_POLICY;
+	ev.ev_tun.te_ver = ps->ps_pkt.p_ver;
+	ev.ev_tun.te_tunnel = ps->ps_tunnel;
+	ev.ev_tun.te_src = ps->ps_pkt.p_src;
+	ev.ev_tun.te_dst = ps->ps_pkt.p_dst;
+	ipf_emit(ipf, &ev);
 }
 
 static void

@@ -171,7 +171,9 @@ enum ipf_evtype {
 enum ipf_tevent {			/* aix-reference.md 8.3 */
 	IPF_TEV_EXPIRED,		/* lifetime over, the SAs removed */
 	IPF_TEV_REPLAY,			/* replayed or too old sequence number */
-	IPF_TEV_ICV			/* integrity check failed */
+	IPF_TEV_ICV,			/* integrity check failed */
+	IPF_TEV_POLICY,			/* matched a tunnel rule, not from it */
+	IPF_TEV_MAX
 };
 
 /* What an IPF_EV_TUNNEL event is about. */
@@ -179,10 +181,13 @@ struct ipf_tunev {
 	uint8_t		te_event;	/* enum ipf_tevent */
 	uint8_t		te_ver;		/* 4 or 6 */
 	uint8_t		te_proto;	/* IPPROTO_ESP or _AH; 0: EXPIRED */
-	uint32_t	te_tunnel;
-	uint32_t	te_spi;		/* the inbound SA's */
+	uint32_t	te_tunnel;	/* POLICY: the rule's, maybe 0 */
+	uint32_t	te_spi;		/* the inbound SA's; EXPIRED: the
+					   outbound ESP SA's, 0 if none */
+	uint32_t	te_ahspi;	/* EXPIRED: the outbound AH SA's */
 	uint32_t	te_seq;		/* REPLAY: the number on the wire */
-	union ipf_addr	te_src;		/* the carrier's source */
+	union ipf_addr	te_src;		/* the carrier's (POLICY: packet's) */
+	union ipf_addr	te_dst;		/* POLICY: the packet's destination */
 };
 
 struct ipf_event {

@@ -427,9 +427,9 @@ sad_tunnel(struct sad *sd, int ver, uint32_t tid, uint64_t now)
 	if (tu->tu_expire != 0 && now >= tu->tu_expire) {
 		sad_unlink(sd, tu);
 		sd->sd_st->st_sa_expired += (uint64_t)tu->tu_nin + tu->tu_nout;
-		sad_tun_free(tu);
 		if (sd->sd_expired != NULL)
-			sd->sd_expired(sd->sd_arg, ver, tid, now);
+			sd->sd_expired(sd->sd_arg, tu, now);
+		sad_tun_free(tu);
 		return (NULL);
 	}
 	return (tu);

@@ -45,8 +45,8 @@ struct sad_tun {
 
 struct sad;
 
-/* Told when a tunnel's lifetime ended: version, tid, now. */
-typedef void	(*sad_expired_fn)(void *, int, uint32_t, uint64_t);
+/* Told when a tunnel's lifetime ended, just before it is freed. */
+typedef void	(*sad_expired_fn)(void *, const struct sad_tun *, uint64_t);
 
 /*
  * The database counts installed, expired, deleted SAs into st and tells

@@ -116,13 +116,16 @@ main(int argc, char *argv[])
 	close(fd);
 	db_unlock(lockfd);
 	for (i = 0; i < (size_t)nv; i++) {
-		for (j = 0; j < tt[i].tt_n; j++)
-			if (done[i][j] != 0)
-				printf("Tunnel %u for IPv%d %s.\n",
-				    tt[i].tt_tuns[j].t_id, tt[i].tt_ver,
-				    done[i][j] == 1 ?
-				    "has been activated successfully" :
-				    "is already active");
+		for (j = 0; j < tt[i].tt_n; j++) {
+			if (done[i][j] == 0)
+				continue;
+			printf("Tunnel %u for IPv%d %s.\n",
+			    tt[i].tt_tuns[j].t_id, tt[i].tt_ver,
+			    done[i][j] == 1 ? "has been activated successfully" :
+			    "is already active");
+			if (done[i][j] == 1)
+				tunctl_note("mktun", &tt[i].tt_tuns[j], 1);
+		}
 		ttable_free(&tt[i]);
 		free(done[i]);
 	}

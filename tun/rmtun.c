@@ -87,6 +87,9 @@ main(int argc, char *argv[])
 	if ((off = calloc(tt.tt_n + 1, 1)) == NULL)
 		cmd_fail("out of memory");
 	fd = rmtun_off(&tt, ids, nids, all, off);
+	for (i = 0; i < tt.tt_n; i++)		/* out of the engine: log it */
+		if (off[i])
+			tunctl_note("rmtun", &tt.tt_tuns[i], 0);
 	if (cf.cf_val['d'] == NULL) {
 		for (i = 0; i < tt.tt_n; i++) {
 			t = &tt.tt_tuns[i];

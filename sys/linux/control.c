@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "confdir.h"
@@ -80,6 +81,7 @@ static int	control_seq_put(const struct control_tun *, char *, size_t);
 static void	control_tick(struct control *);
 static struct control_tun *control_find(struct control *, int, uint32_t);
 static int	control_tunnels(struct control *, int, int);
+static void	control_event(struct control *, int, const struct tun_active *);
 
 struct control *
 control_open(struct ipsecd *d, const char *path)
@@ -515,6 +517,30 @@ control_find(struct control *c, int ver, uint32_t id)
 }
 
 /*
+ * Activation and deactivation, for the log (aix-reference.md 8.3): the
+ * tunnel's outbound SPIs, 0 for a header its policy does not use.
+ */
+static void
+control_event(struct control *c, int what, const struct tun_active *ta)
+{
+	struct logrec	r;
+
+	if (!c->c_d->d_logging)
+		return;
+	memset(&r, 0, sizeof(r));
+	r.lr_type = LOGREC_TUNNEL;
+	r.lr_time = (uint64_t)time(NULL);
+	r.lr_tun.lt_event = (uint8_t)what;
+	r.lr_tun.lt_ver = ta->ta_ver;
+	r.lr_tun.lt_tunnel = ta->ta_id;
+	r.lr_tun.lt_espspi = ta->ta_espspi[TUN_SRC];
+	r.lr_tun.lt_ahspi = ta->ta_ahspi[TUN_SRC];
+	r.lr_tun.lt_src = ta->ta_src;
+	r.lr_tun.lt_dst = ta->ta_dst;
+	logrec_send(c->c_d->d_log, &r);
+}
+
+/*
  * mktun: install tunnel id of version ver from IPSEC_CONFDIR, all or
  * nothing, its outbound counters starting at the reserved mark.
  */
@@ -566,6 +592,7 @@ control_tunnel(struct control *c, int fd, int ver, uint32_t id)
 	}
 	ttable_free(&tt);
 	c->c_tuns[c->c_ntuns++] = ct;
+	control_event(c, LOGREC_TEV_ACTIVATED, &ct.ct_info);
 	log_info("tunnel %u for IPv%d activated, sequence from %llu", id,
 	    ver, (unsigned long long)seq);
 	return (control_reply(fd, CTL_R_OK));
@@ -586,6 +613,7 @@ control_tunnel_del(struct control *c, int fd, int ver, uint32_t id)
 	if ((ct = control_find(c, ver, id)) == NULL)
 		return (control_reply(fd, CTL_R_INACTIVE));
 	(void)ipf_tunnel_remove(c->c_d->d_ipf, ver, id);
+	control_event(c, LOGREC_TEV_DEACTIVATED, &ct->ct_info);
 	*ct = c->c_tuns[--c->c_ntuns];
 	log_info("tunnel %u for IPv%d deactivated", id, ver);
 	return (control_reply(fd, CTL_R_OK));

@@ -27,6 +27,7 @@
 #include "confdir.h"
 #include "ctl.h"
 #include "ipsecd.h"
+#include "logctl.h"
 #include "logrec.h"
 
 #define SYNOPSIS	"ipsecd [-d] [-q queue] | -u"
@@ -37,6 +38,7 @@ static int	ipsecd_pidfile(struct ipsecd *, const char *);
 static void	ipsecd_detach(void);
 static int	ipsecd_signals(void);
 static void	ipsecd_loop(struct ipsecd *, int);
+static void	ipsecd_logging(struct ipsecd *);
 
 static void
 usage(void)
@@ -139,6 +141,34 @@ ipsecd_shutdown(struct ipsecd *d)
 		d->d_pidfd = -1;
 	}
 	d->d_quit = 1;
+}
+
+/*
+ * Logging is on while ipsec_logd runs (mkfilt -g start|stop is global,
+ * aix-reference.md 3): a restarted ipsecd finds it so, and its first
+ * lines say that both tunnel caches start empty (aix-reference.md 8.3).
+ */
+static void
+ipsecd_logging(struct ipsecd *d)
+{
+	struct logrec	r;
+	char		err[1024];
+	pid_t		pid;
+	int		ver;
+
+	if (logctl_running(&pid, err, sizeof(err)) != 1)
+		return;
+	d->d_logging = 1;
+	ipf_set_logging(d->d_ipf, 1);
+	for (ver = 4; ver <= 6; ver += 2) {
+		memset(&r, 0, sizeof(r));
+		r.lr_type = LOGREC_TUNNEL;
+		r.lr_time = (uint64_t)time(NULL);
+		r.lr_tun.lt_event = LOGREC_TEV_CLEARED;
+		r.lr_tun.lt_ver = (uint8_t)ver;
+		logrec_send(d->d_log, &r);
+	}
+	(void)logrec_flush(d->d_log);
 }
 
 static void
@@ -286,6 +316,7 @@ main(int argc, char *argv[])
 		log_warn("%s", d.d_pidpath);
 	sigfd = ipsecd_signals();
 	log_info("started: NFQUEUE %u, control %s", d.d_queue, path);
+	ipsecd_logging(&d);
 
 	ipsecd_loop(&d, sigfd);
 

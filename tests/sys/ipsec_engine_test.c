@@ -25,7 +25,7 @@ struct env {
 	struct ipf		*ipf;
 	struct ipf_meta		 m;
 	struct ipf_result	 res;
-	size_t			 ev[3];		/* tunnel events by kind */
+	size_t			 ev[IPF_TEV_MAX];	/* tunnel events by kind */
 	struct ipf_tunev	 last;		/* the latest one */
 };
 
@@ -64,7 +64,7 @@ sink(void *arg, const struct ipf_event *ev)
 
 	if (ev->ev_type != IPF_EV_TUNNEL)
 		return;
-	ATF_REQUIRE(ev->ev_tun.te_event < 3);
+	ATF_REQUIRE(ev->ev_tun.te_event < IPF_TEV_MAX);
 	e->ev[ev->ev_tun.te_event]++;
 	e->last = ev->ev_tun;
 }
@@ -408,6 +408,13 @@ ATF_TC_BODY(drops, tc)
 		ATF_REQUIRE_EQ(ipf_input(b.ipf, pkt, len, &b.m, &b.res),
 		    IPF_DROP);
 		ATF_REQUIRE_EQ(b.res.res_reason, IPF_R_POLICY);
+		ATF_REQUIRE_EQ(b.ev[IPF_TEV_POLICY], 1);
+		ATF_REQUIRE_EQ(b.last.te_event, IPF_TEV_POLICY);
+		ATF_REQUIRE_EQ(b.last.te_tunnel, 1);
+		ATF_REQUIRE(memcmp(&b.last.te_src, pkt + (ver == 4 ? 12 : 8),
+		    ver == 4 ? 4 : 16) == 0);
+		ATF_REQUIRE(memcmp(&b.last.te_dst, pkt + (ver == 4 ? 16 : 24),
+		    ver == 4 ? 4 : 16) == 0);
 		/* Routed ESP (not for this host) is filtered, not opened. */
 		b.m.m_local = 0;
 		ATF_REQUIRE_EQ(ipf_input(b.ipf, wire, wlen, &b.m, &b.res),
@@ -494,6 +501,7 @@ ATF_TC_BODY(lifetime, tc)
 	struct ipf_tunnel	t;
 	struct ipf_stats	st;
 	uint8_t			pkt[200];
+	uint64_t		exp;
 	size_t			len;
 
 	env_init(&a, 4, 1);
@@ -513,9 +521,23 @@ ATF_TC_BODY(lifetime, tc)
 	ATF_REQUIRE_EQ(st.st_sa_expired, 4);
 	ATF_REQUIRE_EQ(a.ev[IPF_TEV_EXPIRED], 1);
 	ATF_REQUIRE_EQ(a.last.te_tunnel, 1);
+	/* The outbound SPIs, AH inside ESP for ae. */
+	ATF_REQUIRE_EQ(a.last.te_spi, 1000);
+	ATF_REQUIRE_EQ(a.last.te_ahspi, 2000);
 	ATF_REQUIRE_EQ(ipf_tunnel_remove(a.ipf, 4, 1), -1);
 	/* The tid is free again. */
 	ATF_REQUIRE_EQ(ipf_tunnel_add(a.ipf, &t, 2000), IPF_TE_OK);
+	/* ipf_expire() needs no packet to find it; nor ipf_tunnel_expire(). */
+	ATF_REQUIRE_EQ(ipf_tunnel_expire(a.ipf, 4, 1, 2000 + 119, &exp), 0);
+	ATF_REQUIRE_EQ(exp, 2000 + 120);
+	ipf_expire(a.ipf, 2000 + 119);
+	ATF_REQUIRE_EQ(a.ev[IPF_TEV_EXPIRED], 1);
+	ATF_REQUIRE_EQ(ipf_tunnel_expire(a.ipf, 4, 1, 2000 + 120, &exp), -1);
+	ipf_expire(a.ipf, 2000 + 120);
+	ATF_REQUIRE_EQ(a.ev[IPF_TEV_EXPIRED], 2);
+	ipf_stats_get(a.ipf, &st);
+	ATF_REQUIRE_EQ(st.st_sa_expired, 8);
+	ATF_REQUIRE_EQ(ipf_tunnel_remove(a.ipf, 4, 1), -1);
 	env_free(&a);
 }
 
