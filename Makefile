@@ -57,7 +57,7 @@ MANS	  := $(wildcard man/*.[1-9])
 
 all: $(CMDS) $(HOST) $(TESTS) $(BENCHES)
 
-obj/%.o: %.c $(wildcard sys/*.h lib/*.h)
+obj/%.o: %.c $(wildcard sys/*.h sys/linux/*.h lib/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(XCFLAGS) -c -o $@ $<
 

@@ -3,11 +3,19 @@
  * (architecture.md 4).  nft has no queue on this kernel, so the rules
  * go in with iptables-legacy and ip6tables-legacy:
  *
- *	raw PREROUTING	-> IPSECFILT	(arriving: ipf_input)
+ *	raw PREROUTING	-> IPSECFILT_IN	(arriving: ipf_input)
  *	raw OUTPUT	-> IPSECFILT	(locally sent: ipf_output)
  *	mangle FORWARD	-> IPSECFILT	(routed: ipf_output, not local)
+ *	IPSECFILT_IN: -i TUNDEV -j RETURN	(carrier.c: engine's already)
+ *		      -p esp -m addrtype --dst-type LOCAL -j RETURN (IPv4)
+ *		      -j IPSECFILT
  *	IPSECFILT: -m mark --mark IPSECD_MARK -j RETURN
  *		   -j NFQUEUE --queue-num N
+ *
+ * The two IPSECFILT_IN returns exist only when ipsecd reads arriving ESP
+ * itself (carrier.c) and has the TUN device for what it lets in; they
+ * leak nothing if ipsecd dies, since ESP is opened by nobody else and
+ * the device goes with the process.
  *
  * raw runs before conntrack, so the engine sees every packet as it is
  * on the wire, but after defragmentation once that is on in the
@@ -35,18 +43,20 @@
 #include "ipsecd.h"
 
 #define HOOK_CHAIN	"IPSECFILT"
+#define HOOK_IN		"IPSECFILT_IN"
 #define HOOK_DEFRAG	"IPSECFILT_DEFRAG"
 #define HOOK_MAXJUMPS	64		/* leftovers removed at most */
 
 struct hook_point {
 	const char	*hp_table;
 	const char	*hp_chain;
+	const char	*hp_target;
 };
 
 static const struct hook_point hook_points[] = {
-	{ "raw",	"PREROUTING" },
-	{ "raw",	"OUTPUT" },
-	{ "mangle",	"FORWARD" },
+	{ "raw",	"PREROUTING",	HOOK_IN },
+	{ "raw",	"OUTPUT",	HOOK_CHAIN },
+	{ "mangle",	"FORWARD",	HOOK_CHAIN },
 };
 #define HOOK_NPOINTS	(sizeof(hook_points) / sizeof(hook_points[0]))
 
@@ -58,7 +68,8 @@ static const char *const hook_cmds[] = {
 
 static int	hook_run(const char *, int, const char *, ...);
 static void	hook_unjump(const char *);
-static int	hook_family(const char *, uint16_t);
+static int	hook_family(const char *, uint16_t, const char *, int);
+static int	hook_in(const char *, const char *, int);
 
 /*
  * Run "cmd -w -t table args..." and return 0 if it exited 0.  quiet:
@@ -107,22 +118,42 @@ hook_run(const char *cmd, int quiet, const char *table, ...)
 	return (WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1);
 }
 
-/* Every jump to our chain, including a killed predecessor's. */
+/* Every jump to our chains, including a killed predecessor's. */
 static void
 hook_unjump(const char *cmd)
 {
-	size_t	i, j;
+	static const char *const targets[] = { HOOK_IN, HOOK_CHAIN };
+	size_t	i, j, t;
 
 	for (i = 0; i < HOOK_NPOINTS; i++)
-		for (j = 0; j < HOOK_MAXJUMPS; j++)
-			if (hook_run(cmd, 1, hook_points[i].hp_table, "-D",
-			    hook_points[i].hp_chain, "-j", HOOK_CHAIN,
-			    (char *)NULL) == -1)
-				break;
+		for (t = 0; t < 2; t++)
+			for (j = 0; j < HOOK_MAXJUMPS; j++)
+				if (hook_run(cmd, 1, hook_points[i].hp_table,
+				    "-D", hook_points[i].hp_chain, "-j",
+				    targets[t], (char *)NULL) == -1)
+					break;
+}
+
+/* The arriving side's chain (see the top of the file). */
+static int
+hook_in(const char *cmd, const char *tun, int v4)
+{
+	hook_run(cmd, 1, "raw", "-N", HOOK_IN, (char *)NULL);
+	if (hook_run(cmd, 0, "raw", "-F", HOOK_IN, (char *)NULL) == -1)
+		return (-1);
+	if (tun != NULL && hook_run(cmd, 0, "raw", "-A", HOOK_IN, "-i", tun,
+	    "-j", "RETURN", (char *)NULL) == -1)
+		return (-1);
+	if (tun != NULL && v4 && hook_run(cmd, 0, "raw", "-A", HOOK_IN, "-p",
+	    "esp", "-m", "addrtype", "--dst-type", "LOCAL", "-j", "RETURN",
+	    (char *)NULL) == -1)
+		return (-1);
+	return (hook_run(cmd, 0, "raw", "-A", HOOK_IN, "-j", HOOK_CHAIN,
+	    (char *)NULL));
 }
 
 static int
-hook_family(const char *cmd, uint16_t queue)
+hook_family(const char *cmd, uint16_t queue, const char *tun, int v4)
 {
 	char	qnum[8];
 	size_t	i;
@@ -149,6 +180,10 @@ hook_family(const char *cmd, uint16_t queue)
 			return (-1);
 		}
 	}
+	if (hook_in(cmd, tun, v4) == -1) {
+		log_warnx("%s: cannot fill chain %s", cmd, HOOK_IN);
+		return (-1);
+	}
 	hook_run(cmd, 1, "raw", "-N", HOOK_DEFRAG, (char *)NULL);
 	if (hook_run(cmd, 0, "raw", "-F", HOOK_DEFRAG, (char *)NULL) == -1 ||
 	    hook_run(cmd, 0, "raw", "-A", HOOK_DEFRAG, "-m", "socket", "-j",
@@ -158,8 +193,8 @@ hook_family(const char *cmd, uint16_t queue)
 	}
 	for (i = 0; i < HOOK_NPOINTS; i++)
 		if (hook_run(cmd, 0, hook_points[i].hp_table, "-I",
-		    hook_points[i].hp_chain, "1", "-j", HOOK_CHAIN,
-		    (char *)NULL) == -1) {
+		    hook_points[i].hp_chain, "1", "-j",
+		    hook_points[i].hp_target, (char *)NULL) == -1) {
 			log_warnx("%s: cannot hook %s %s", cmd,
 			    hook_points[i].hp_table, hook_points[i].hp_chain);
 			return (-1);
@@ -169,12 +204,12 @@ hook_family(const char *cmd, uint16_t queue)
 
 /* Both families or neither: half a hook would leak IPv6 in the clear. */
 int
-hook_install(uint16_t queue)
+hook_install(uint16_t queue, const char *tun)
 {
 	size_t	i;
 
 	for (i = 0; i < HOOK_NCMDS; i++)
-		if (hook_family(hook_cmds[i], queue) == -1) {
+		if (hook_family(hook_cmds[i], queue, tun, i == 0) == -1) {
 			hook_remove();
 			return (-1);
 		}
@@ -188,6 +223,9 @@ hook_remove(void)
 
 	for (i = 0; i < HOOK_NCMDS; i++) {
 		hook_unjump(hook_cmds[i]);
+		/* The arriving chain first: it jumps to the other. */
+		hook_run(hook_cmds[i], 1, "raw", "-F", HOOK_IN, (char *)NULL);
+		hook_run(hook_cmds[i], 1, "raw", "-X", HOOK_IN, (char *)NULL);
 		for (j = 0; j < HOOK_NPOINTS; j++) {
 			hook_run(hook_cmds[i], 1, hook_points[j].hp_table,
 			    "-F", HOOK_CHAIN, (char *)NULL);

@@ -31,7 +31,7 @@
 #include "logrec.h"
 
 #define SYNOPSIS	"ipsecd [-d] [-q queue] | -u"
-#define IPSECD_NPOLL	(3 + IPSECD_MAXCLIENTS + 1)
+#define IPSECD_NPOLL	(4 + IPSECD_MAXCLIENTS + 1)
 
 static __attribute__((__noreturn__)) void usage(void);
 static int	ipsecd_pidfile(struct ipsecd *, const char *);
@@ -39,6 +39,7 @@ static void	ipsecd_detach(void);
 static int	ipsecd_signals(void);
 static void	ipsecd_loop(struct ipsecd *, int);
 static void	ipsecd_logging(struct ipsecd *);
+static void	ipsecd_carrier(struct ipsecd *);
 
 static void
 usage(void)
@@ -144,6 +145,26 @@ ipsecd_shutdown(struct ipsecd *d)
 }
 
 /*
+ * Arriving ESP off the queue (carrier.c), if this host lets us make the
+ * TUN device for what it lets in; without, it all goes by the queue.
+ */
+static void
+ipsecd_carrier(struct ipsecd *d)
+{
+	if ((d->d_tun = tundev_open(TUNDEV_NAME)) == NULL ||
+	    (d->d_gro = gro_open(d, d->d_tun)) == NULL ||
+	    (d->d_car = carrier_open(d, d->d_gro)) == NULL) {
+		log_warnx("arriving ESP goes by the queue");
+		carrier_close(d->d_car);
+		gro_close(d->d_gro);
+		tundev_close(d->d_tun);
+		d->d_car = NULL;
+		d->d_gro = NULL;
+		d->d_tun = NULL;
+	}
+}
+
+/*
  * Logging is on while ipsec_logd runs (mkfilt -g start|stop is global,
  * aix-reference.md 3): a restarted ipsecd finds it so, and its first
  * lines say that both tunnel caches start empty (aix-reference.md 8.3).
@@ -185,9 +206,11 @@ ipsecd_loop(struct ipsecd *d, int sigfd)
 		pfd[1].events = POLLIN;
 		pfd[2].fd = ifaddr_fd(d->d_ifa);
 		pfd[2].events = POLLIN;
-		nctl = control_pollfds(d->d_ctl, pfd + 3, IPSECD_NPOLL - 3);
+		pfd[3].fd = d->d_car != NULL ? carrier_fd(d->d_car) : -1;
+		pfd[3].events = POLLIN;
+		nctl = control_pollfds(d->d_ctl, pfd + 4, IPSECD_NPOLL - 4);
 		/* Wake once a second for the tunnels' counter marks. */
-		if (poll(pfd, (nfds_t)(3 + nctl), 1000) == -1) {
+		if (poll(pfd, (nfds_t)(4 + nctl), 1000) == -1) {
 			if (errno == EINTR)
 				continue;
 			fatal("poll");
@@ -202,10 +225,12 @@ ipsecd_loop(struct ipsecd *d, int sigfd)
 			ifaddr_event(d->d_ifa);
 		if (d->d_q != NULL && (pfd[1].revents & POLLIN))
 			queue_dispatch(d->d_q);
+		if (d->d_car != NULL && (pfd[3].revents & POLLIN))
+			carrier_dispatch(d->d_car);
 		/* One datagram per burst, never one per packet. */
 		if (d->d_log->ls_nrec > 0)
 			(void)logrec_flush(d->d_log);
-		control_dispatch(d->d_ctl, pfd + 3, (size_t)nctl);
+		control_dispatch(d->d_ctl, pfd + 4, (size_t)nctl);
 	}
 }
 
@@ -301,7 +326,9 @@ main(int argc, char *argv[])
 		fatalx("cannot open the control socket %s", path);
 	if ((d.d_q = queue_open(&d)) == NULL)
 		fatalx("cannot listen on NFQUEUE %u", d.d_queue);
-	if (hook_install(d.d_queue) == -1) {
+	ipsecd_carrier(&d);
+	if (hook_install(d.d_queue, d.d_tun != NULL ? tundev_name(d.d_tun) :
+	    NULL) == -1) {
 		queue_close(d.d_q);
 		control_close(d.d_ctl);
 		unlink(d.d_pidpath);
@@ -324,6 +351,9 @@ main(int argc, char *argv[])
 	control_close(d.d_ctl);
 	ifaddr_close(d.d_ifa);
 	inject_close(d.d_inj);
+	carrier_close(d.d_car);
+	gro_close(d.d_gro);
+	tundev_close(d.d_tun);
 	ftable_free(&d.d_table[0]);
 	ftable_free(&d.d_table[1]);
 	ipf_free(d.d_ipf);

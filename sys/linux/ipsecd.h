@@ -23,8 +23,12 @@
 #define IPSECD_MARKVAL	0x19ec0000u	/* what inject.c's sockets set */
 #define IPSECD_MAXCLIENTS 16
 
+struct carrier;
+struct gro;
 struct inject;
 struct logrec_sender;
+struct tundev;
+struct virtio_net_hdr;
 struct queue;
 struct control;
 struct ifaddr;
@@ -45,12 +49,44 @@ struct ipsecd {
 	struct control	*d_ctl;
 	struct ifaddr	*d_ifa;
 	struct inject	*d_inj;
+	struct tundev	*d_tun;		/* NULL: ESP stays on the queue */
+	struct gro	*d_gro;
+	struct carrier	*d_car;
 	struct logrec_sender *d_log;	/* records to ipsec_logd */
 };
 
-/* hook.c: the iptables rules that feed the queue. */
-int	hook_install(uint16_t);
+/*
+ * hook.c: the iptables rules that feed the queue; with a TUN device's
+ * name, arriving IPv4 ESP for this host and what comes in by that
+ * device skip it (carrier.c).
+ */
+int	hook_install(uint16_t, const char *);
 void	hook_remove(void);
+
+/* carrier.c: arriving IPv4 ESP, read from a raw socket in batches. */
+struct carrier	*carrier_open(struct ipsecd *, struct gro *);
+int		 carrier_fd(const struct carrier *);
+void		 carrier_dispatch(struct carrier *);
+void		 carrier_close(struct carrier *);
+
+/*
+ * gro.c: the engine writes each decapsulated packet into gro_room();
+ * gro_add() keeps it, joined to the TCP super-packet it continues;
+ * gro_flush() writes all to the TUN device.
+ */
+struct gro	*gro_open(struct ipsecd *, struct tundev *);
+void		 gro_room(struct gro *, uint8_t **, size_t *);
+void		 gro_add(struct gro *, size_t);
+void		 gro_flush(struct gro *);
+void		 gro_close(struct gro *);
+
+/* tundev.c: the TUN device packets re-enter the stack by. */
+#define TUNDEV_NAME	"ipsecfilt0"
+struct tundev	*tundev_open(const char *);
+const char	*tundev_name(const struct tundev *);
+int		 tundev_write(struct tundev *, const struct virtio_net_hdr *,
+		    const uint8_t *, size_t);
+void		 tundev_close(struct tundev *);
 
 /* queue.c: the NFQUEUE listener. */
 struct queue	*queue_open(struct ipsecd *);
