@@ -87,9 +87,13 @@ tests/sys/%_test: tests/sys/%_test.c $(LIBS) $(wildcard sys/*.h lib/*.h)
 	$(CC) $(CFLAGS) $(XCFLAGS) $(ATF_CFLAGS) $(XLDFLAGS) -o $@ $< \
 	    $(LIBS) $(ATF_LIBS) $(PKG_LIBS)
 
+# The NFQUEUE baseline of net_bench.sh talks to the queue as ipsecd does.
+obj/bench/nfq_accept: BENCH_LIBS = $(NFQ_LIBS)
+
 obj/bench/%: tests/bench/%.c $(LIBS)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(XCFLAGS) $(XLDFLAGS) -o $@ $< $(LIBS) $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(XCFLAGS) $(XLDFLAGS) -o $@ $< $(LIBS) $(PKG_LIBS) \
+	    $(BENCH_LIBS)
 
 # Fuzzing (FUZZING.md): each tests/fuzz/*_fuzz.c is a libFuzzer target,
 # linked with the other tests/fuzz/*.c and with the engine and lib

@@ -7,3 +7,4 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 "$top/obj/bench/cls_bench"		# filter lookup (BENCHMARKS.md)
 "$top/obj/bench/ipsec_bench"		# ESP through the engine vs openssl speed
 "$top/obj/bench/log_bench"		# logging on the permit path (BENCHMARKS.md)
+sh "$top/tests/bench/net_bench.sh"	# TCP through ipsecd and its baselines
