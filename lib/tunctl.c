@@ -75,6 +75,17 @@ load:
 	return (0);
 }
 
+/* Ascending version, then tid, as the listings go. */
+static int
+tunctl_cmp(const void *a, const void *b)
+{
+	const struct tun_active	*x = a, *y = b;
+
+	if (x->ta_ver != y->ta_ver)
+		return (x->ta_ver < y->ta_ver ? -1 : 1);
+	return (x->ta_id < y->ta_id ? -1 : x->ta_id > y->ta_id);
+}
+
 int
 tunctl_list(int ver, struct tun_active **list, size_t *n, char *err,
     size_t errlen)
@@ -113,6 +124,8 @@ tunctl_list(int ver, struct tun_active **list, size_t *n, char *err,
 		goto fail;
 	}
 	close(fd);
+	if (cnt > 1)
+		qsort(l, cnt, sizeof(*l), tunctl_cmp);
 	*list = l;
 	*n = cnt;
 	return (0);

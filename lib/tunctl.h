@@ -31,7 +31,7 @@ int	tunctl_load(int, int, int, char *, size_t);
 
 /*
  * The tunnels ipsecd holds, of version ver (0 both), in *list (*n of
- * them; the caller frees *list).  0, or -1 with err; errno ENOENT or
+ * them, by version then tid; the caller frees *list).  0, or -1 with err; errno ENOENT or
  * ECONNREFUSED means no ipsecd runs ("IPsec engine is not running").
  */
 int	tunctl_list(int, struct tun_active **, size_t *, char *, size_t);

@@ -75,7 +75,8 @@ struct tun {
  * A tunnel as ipsecd installed it (lstun -a, aix-reference.md 4.4): the
  * record's state at mktun, which later database changes do not touch.
  * Index TUN_SRC is what this host sends with, TUN_DST what it receives
- * with; SPIs of headers the policy does not use are 0.  No keys.
+ * with; SPIs of headers the policy does not use are 0.  No keys.  The
+ * lifetime left and the SAs' counters are ipsecd's at the time asked.
  */
 struct tun_active {
 	uint32_t	ta_id;
@@ -88,6 +89,8 @@ struct tun_active {
 	uint32_t	ta_espspi[2];
 	uint32_t	ta_ahspi[2];
 	int64_t		ta_remaining;		/* seconds; -1 never */
+	uint32_t	ta_nsa;			/* ipsecstat: the SAs, */
+	struct ipf_sastat ta_sa[IPF_SAMAX];	/* out then in */
 };
 
 /* A version's tunnels, ascending tid. */

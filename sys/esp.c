@@ -253,7 +253,7 @@ esp_input(struct sa *sa, const uint8_t *pkt, size_t len, size_t off,
 		xform_setlen(out, *outlen);
 	}
 	sa->sa_packets++;
-	sa->sa_bytes += len;
+	sa->sa_bytes += *outlen;	/* what it protected, as on output */
 	*nxtp = nxt;
 	return (XF_OK);
 }

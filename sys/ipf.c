@@ -572,6 +572,8 @@ void
 ipf_stats_clear(struct ipf *ipf)
 {
 	memset(&ipf->ipf_stats, 0, sizeof(ipf->ipf_stats));
+	if (ipf->ipf_sad != NULL)
+		sad_clear(ipf->ipf_sad);
 }
 
 size_t

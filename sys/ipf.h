@@ -322,6 +322,7 @@ size_t		 ipf_toobig(const uint8_t *, size_t, uint32_t,
 		    const union ipf_addr *, uint8_t *);
 
 void		 ipf_stats_get(const struct ipf *, struct ipf_stats *);
+/* Zero the counters, and each SA's packets and bytes (ipsecstat -c). */
 void		 ipf_stats_clear(struct ipf *);
 /*
  * Counters of the active static table (dynamic: 1) of a version, in table
@@ -459,14 +460,15 @@ struct ipf_sastat {
 	uint8_t		ss_proto;	/* IPPROTO_ESP or IPPROTO_AH */
 	uint8_t		ss_dir;		/* IPF_DIR_IN or IPF_DIR_OUT */
 	uint64_t	ss_packets;
-	uint64_t	ss_bytes;	/* their IP lengths */
+	uint64_t	ss_bytes;	/* IP lengths of what they protected */
 	uint64_t	ss_seq;		/* out: last number sent; in: highest */
 };
 /*
  * The SAs of a tunnel, outbound then inbound, each in the order it is
  * applied; fills at most max and returns how many there are, or -1 if
- * the tunnel is not installed.
+ * the tunnel is not installed.  At most IPF_SAMAX.
  */
+#define IPF_SAMAX	4
 int		 ipf_tunnel_sastats(const struct ipf *, int, uint32_t,
 		    struct ipf_sastat *, size_t);
 /* Memory the SA database holds, EVP contexts aside (benchmarks). */

@@ -436,6 +436,23 @@ sad_tunnel(struct sad *sd, int ver, uint32_t tid, uint64_t now)
 }
 
 void
+sad_clear(struct sad *sd)
+{
+	struct sad_tun	*tu;
+	size_t		 i, j;
+
+	for (i = 0; i <= sd->sd_tunmask; i++)
+		for (tu = sd->sd_tun[i]; tu != NULL; tu = tu->tu_next) {
+			for (j = 0; j < tu->tu_nout; j++)
+				tu->tu_out[j]->sa_packets =
+				    tu->tu_out[j]->sa_bytes = 0;
+			for (j = 0; j < tu->tu_nin; j++)
+				tu->tu_in[j]->sa_packets =
+				    tu->tu_in[j]->sa_bytes = 0;
+		}
+}
+
+void
 sad_expire(struct sad *sd, uint64_t now)
 {
 	struct sad_tun	*tu, *next;

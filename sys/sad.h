@@ -67,6 +67,8 @@ int		 sad_remove(struct sad *, int, uint32_t);
  */
 struct sad_tun	*sad_tunnel(struct sad *, int, uint32_t, uint64_t);
 const struct sad_tun *sad_tunnel_const(const struct sad *, int, uint32_t);
+/* Zero every SA's packet and byte counters (not its sequence numbers). */
+void		 sad_clear(struct sad *);
 /* Remove every tunnel whose lifetime ended by now, as sad_tunnel() does. */
 void		 sad_expire(struct sad *, uint64_t);
 

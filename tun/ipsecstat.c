@@ -8,12 +8,14 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cmd.h"
 #include "ctl.h"
 #include "tunalg.h"
+#include "tunctl.h"
 
 #define SYNOPSIS "ipsecstat [-c | -d | -A | -E]"
 
@@ -51,6 +53,8 @@ static int	ipsecstat_get(int, int, struct ctl_stats *);
 static void	ipsecstat_devices(const struct ctl_stats *);
 static void	ipsecstat_algs(int);
 static void	ipsecstat_counters(const struct ctl_stats *);
+static void	ipsecstat_sas(const struct tun_active *, size_t);
+static struct tun_active *ipsecstat_tunnels(size_t *);
 
 /*
  * ipsecd's counters (clear: then zeroed, in the same request).  Returns
@@ -129,13 +133,55 @@ ipsecstat_counters(const struct ctl_stats *cs)
 		    (unsigned long long)cs->cs_stats.st_reason[i]);
 }
 
+/*
+ * Each installed tunnel's SAs (decision): in the order the engine applies
+ * them, outbound first; packets and bytes since the last -c, and the last
+ * sequence number sent or the highest received.  Nothing if none.
+ */
+static void
+ipsecstat_sas(const struct tun_active *l, size_t n)
+{
+	const struct ipf_sastat	*ss;
+	size_t			 i, j;
+
+	if (n == 0)
+		return;
+	printf("Security Associations:\n");
+	for (i = 0; i < n; i++)
+		for (j = 0; j < l[i].ta_nsa && j < IPF_SAMAX; j++) {
+			ss = &l[i].ta_sa[j];
+			printf("  Tunnel %u for IPv%u %s %s SPI %u: %llu "
+			    "packets, %llu bytes, sequence %llu\n",
+			    l[i].ta_id, l[i].ta_ver, ss->ss_dir == IPF_DIR_OUT ?
+			    "outbound" : "inbound", ss->ss_proto == IPPROTO_AH ?
+			    "AH" : "ESP", ss->ss_spi,
+			    (unsigned long long)ss->ss_packets,
+			    (unsigned long long)ss->ss_bytes,
+			    (unsigned long long)ss->ss_seq);
+		}
+}
+
+/* The tunnels with their SAs' counters, before a -c clears them. */
+static struct tun_active *
+ipsecstat_tunnels(size_t *n)
+{
+	struct tun_active	*l;
+	char			 err[CTL_ERRMAX + 64];
+
+	if (tunctl_list(0, &l, n, err, sizeof(err)) == -1)
+		cmd_fail("%s", err);
+	return (l);
+}
+
 int
 main(int argc, char *argv[])
 {
-	struct cmd_flags	cf;
-	struct ctl_stats	cs;
-	const char		flags[] = "cdAE";
-	int			i, j;
+	struct cmd_flags	 cf;
+	struct ctl_stats	 cs;
+	struct tun_active	*tl = NULL;
+	const char		 flags[] = "cdAE";
+	size_t			 ntl = 0;
+	int			 i, j;
 
 	cmd_init("ipsecstat", SYNOPSIS);
 	cmd_getopt(argc, argv, flags, &cf);
@@ -149,11 +195,15 @@ main(int argc, char *argv[])
 	else if (cf.cf_val['E'] != NULL)
 		ipsecstat_algs(0);
 	else if (cf.cf_val['c'] != NULL) {
+		ipsecstat_get(0, 0, &cs);	/* not running: that error */
+		tl = ipsecstat_tunnels(&ntl);
 		ipsecstat_get(1, 0, &cs);
 		ipsecstat_counters(&cs);
+		ipsecstat_sas(tl, ntl);
 	} else {
 		/* Ask first: without the engine, print nothing. */
 		ipsecstat_get(0, 0, &cs);
+		tl = ipsecstat_tunnels(&ntl);
 		ipsecstat_devices(&cs);
 		printf("\n");
 		ipsecstat_algs(1);
@@ -161,7 +211,9 @@ main(int argc, char *argv[])
 		ipsecstat_algs(0);
 		printf("\n");
 		ipsecstat_counters(&cs);
+		ipsecstat_sas(tl, ntl);
 	}
+	free(tl);
 	if (fflush(stdout) == EOF || ferror(stdout))
 		cmd_fail("standard output: write error");
 	return (0);

@@ -17,22 +17,10 @@
 
 #define SYNOPSIS "lstun [-v 4|6] [-t tid_list] [-p manual | -a] [-O]"
 
-static int	lstun_cmp(const void *, const void *);
 static const struct tun_active *lstun_find(const struct tun_active *,
 		    size_t, int, uint32_t);
 static void	lstun_active(const struct tun_active *, size_t,
 		    const uint32_t *, size_t);
-
-/* Ascending version, then tid. */
-static int
-lstun_cmp(const void *a, const void *b)
-{
-	const struct tun_active	*x = a, *y = b;
-
-	if (x->ta_ver != y->ta_ver)
-		return (x->ta_ver < y->ta_ver ? -1 : 1);
-	return (x->ta_id < y->ta_id ? -1 : x->ta_id > y->ta_id);
-}
 
 static const struct tun_active *
 lstun_find(const struct tun_active *l, size_t n, int ver, uint32_t id)
@@ -106,8 +94,6 @@ main(int argc, char *argv[])
 	    (cf.cf_val['a'] != NULL || (errno != ENOENT &&
 	    errno != ECONNREFUSED)))
 		cmd_fail("%s", err);
-	if (nact > 1)
-		qsort(act, nact, sizeof(*act), lstun_cmp);
 	if (cf.cf_val['a'] != NULL) {
 		lstun_active(act, nact, ids, nids);
 		goto done;

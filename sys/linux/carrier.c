@@ -25,6 +25,11 @@
 
 #define CARRIER_BATCH	64		/* packets per recvmmsg(2) */
 #define CARRIER_PKTMAX	65535
+/*
+ * A sender's TCP window arrives in bursts faster than one core opens
+ * them; what the socket cannot hold is lost and costs a retransmission.
+ */
+#define CARRIER_RCVBUF	(8 << 20)
 
 struct carrier {
 	struct ipsecd	*cr_d;
@@ -49,7 +54,7 @@ carrier_open(struct ipsecd *d, struct gro *gro)
 {
 	struct carrier	*cr;
 	size_t		 i;
-	int		 on = 1;
+	int		 on = 1, rcvbuf = CARRIER_RCVBUF;
 
 	if ((cr = calloc(1, sizeof(*cr))) == NULL)
 		return (NULL);
@@ -65,6 +70,10 @@ carrier_open(struct ipsecd *d, struct gro *gro)
 	if (setsockopt(cr->cr_fd, IPPROTO_IP, IP_PKTINFO, &on,
 	    sizeof(on)) == -1)
 		goto bad;
+	/* As root the limit of net.core.rmem_max does not apply. */
+	if (setsockopt(cr->cr_fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+	    sizeof(rcvbuf)) == -1)
+		log_warn("ESP socket: SO_RCVBUFFORCE");
 	for (i = 0; i < CARRIER_BATCH; i++) {
 		cr->cr_iov[i].iov_base = cr->cr_buf + i * CARRIER_PKTMAX;
 		cr->cr_iov[i].iov_len = CARRIER_PKTMAX;

@@ -627,6 +627,7 @@ control_tunnels(struct control *c, int fd, int ver)
 	union ctl_msg		 m;
 	uint64_t		 expire, now = ipsecd_now();
 	size_t			 i;
+	int			 n;
 
 	if (ver != 0 && control_ver(ver) == -1)
 		return (control_error(fd, EINVAL, "bad IP version %d", ver));
@@ -641,6 +642,9 @@ control_tunnels(struct control *c, int fd, int ver)
 		m.m_tunnel.ct_tun = ct->ct_info;
 		m.m_tunnel.ct_tun.ta_remaining = expire == 0 ? -1 :
 		    (int64_t)(expire - now);
+		n = ipf_tunnel_sastats(c->c_d->d_ipf, ct->ct_info.ta_ver,
+		    ct->ct_info.ta_id, m.m_tunnel.ct_tun.ta_sa, IPF_SAMAX);
+		m.m_tunnel.ct_tun.ta_nsa = n > 0 ? (uint32_t)n : 0;
 		if (control_send(fd, &m) == -1)
 			return (-1);
 	}
