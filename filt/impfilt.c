@@ -28,6 +28,7 @@ int
 main(int argc, char *argv[])
 {
 	struct cmd_flags	 cf;
+	struct db_txn		 txn;
 	struct ftable		 ft[2];
 	struct imp		*imps = NULL, *nimps;
 	struct frule		 r;
@@ -131,10 +132,13 @@ main(int argc, char *argv[])
 		    (uint32_t)ftable_nuser(&ft[vi]);
 		added[vi]++;
 	}
+	db_begin(&txn);
 	for (vi = 0; vi < 2; vi++)
-		if (added[vi] > 0 && ftable_write(&ft[vi], err,
+		if (added[vi] > 0 && ftable_stage(&ft[vi], &txn, err,
 		    sizeof(err)) == -1)
 			cmd_fail("%s", err);
+	if (db_commit(&txn, err, sizeof(err)) == -1)
+		cmd_fail("%s", err);
 	db_unlock(lockfd);
 	for (i = 0; i < nimp; i++)
 		printf("Filter rule %u for IPv%d has been added "

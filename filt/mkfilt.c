@@ -28,24 +28,30 @@ static void	mkfilt_request(int, int, int, int);
 static void	mkfilt_deactivate(const int *, int);
 static void	mkfilt_logging(int);
 
-/* -z: both versions under one lock, both written or the error says. */
+/* -z: both versions under one lock, both written or neither. */
 static void
 mkfilt_default(const int *vers, int nv, int action)
 {
+	struct db_txn	txn;
 	struct ftable	ft;
 	char		err[1024];
 	int		lockfd, i;
 
 	if ((lockfd = db_lock(err, sizeof(err))) == -1)
 		cmd_fail("%s", err);
+	db_begin(&txn);
 	for (i = 0; i < nv; i++) {
-		if (ftable_read(vers[i], &ft, err, sizeof(err)) == -1)
+		if (ftable_read(vers[i], &ft, err, sizeof(err)) == -1) {
+			db_abort(&txn);
 			cmd_fail("%s", err);
+		}
 		ft.ft_rules[ft.ft_n - 1].fr_rule.r_action = (uint8_t)action;
-		if (ftable_write(&ft, err, sizeof(err)) == -1)
+		if (ftable_stage(&ft, &txn, err, sizeof(err)) == -1)
 			cmd_fail("%s", err);
 		ftable_free(&ft);
 	}
+	if (db_commit(&txn, err, sizeof(err)) == -1)
+		cmd_fail("%s", err);
 	db_unlock(lockfd);
 	for (i = 0; i < nv; i++)
 		printf("Default rule for IPv%d has been changed.\n"

@@ -5,7 +5,9 @@
  * because a lock on the database itself would be lost with the rename.
  * Readers do not lock: rename is atomic, so they see the old or the new
  * file whole.  A crash at any point leaves the old or the new file,
- * never a mix (architecture.md 6).
+ * never a mix (architecture.md 6).  A command that changes several files
+ * writes every temp file before the first rename (struct db_txn), so an
+ * error such as a full disk changes none of them.
  */
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -25,6 +27,7 @@
 
 static int	db_secure(int, const char *, char *, size_t);
 static int	db_syncdir(const char *, char *, size_t);
+static int	db_samedir(const char *, const char *);
 
 int
 db_lock(char *err, size_t errlen)
@@ -175,47 +178,125 @@ db_syncdir(const char *path, char *err, size_t errlen)
 	return (0);
 }
 
-int
-db_save(const char *path, const char *buf, size_t len, char *err,
-    size_t errlen)
+void
+db_begin(struct db_txn *txn)
 {
-	char	tmp[PATH_MAX];
-	size_t	off = 0;
-	ssize_t	n;
-	int	fd;
+	txn->dt_n = 0;
+}
 
-	if ((size_t)snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path) >=
-	    sizeof(tmp)) {
+void
+db_abort(struct db_txn *txn)
+{
+	size_t	i;
+
+	for (i = 0; i < txn->dt_n; i++)
+		unlink(txn->dt_tmp[i]);
+	txn->dt_n = 0;
+}
+
+int
+db_stage(struct db_txn *txn, const char *path, const char *buf, size_t len,
+    char *err, size_t errlen)
+{
+	char	*tmp;
+	size_t	 off = 0;
+	ssize_t	 n;
+	int	 fd, serrno;
+
+	if (txn->dt_n == DB_TXNMAX) {
+		snprintf(err, errlen, "%s: too many files in one change", path);
+		errno = E2BIG;
+		goto fail;
+	}
+	tmp = txn->dt_tmp[txn->dt_n];
+	if ((size_t)snprintf(txn->dt_path[txn->dt_n], PATH_MAX, "%s",
+	    path) >= PATH_MAX || (size_t)snprintf(tmp, PATH_MAX,
+	    "%s.XXXXXX", path) >= PATH_MAX) {
 		snprintf(err, errlen, "%s: name too long", path);
-		return (-1);
+		errno = ENAMETOOLONG;
+		goto fail;
 	}
-	/* mkstemp creates the file 0600 whatever the umask. */
+	/*
+	 * mkstemp creates the file 0600 whatever the umask.  The error
+	 * names the database: the template names no file that exists.
+	 */
 	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1) {
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-		return (-1);
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto fail;
 	}
+	txn->dt_n++;			/* db_abort() removes it from now on */
 	while (off < len) {
 		n = write(fd, buf + off, len - off);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)
-			goto fail;
+			goto fail_fd;
 		off += (size_t)n;
 	}
 	if (fsync(fd) == -1)
-		goto fail;
-	if (close(fd) == -1) {
-		fd = -1;
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path) == -1)
-		goto fail;
-	return (db_syncdir(path, err, errlen));
-fail:
+		goto fail_fd;
+	if (close(fd) == -1)
+		goto fail_io;
+	return (0);
+fail_fd:
+	serrno = errno;
+	close(fd);
+	errno = serrno;
+fail_io:
 	snprintf(err, errlen, "%s: %s", path, strerror(errno));
-	if (fd != -1)
-		close(fd);
-	unlink(tmp);
+fail:
+	serrno = errno;
+	db_abort(txn);
+	errno = serrno;
 	return (-1);
+}
+
+static int
+db_samedir(const char *a, const char *b)
+{
+	const char	*sa = strrchr(a, '/'), *sb = strrchr(b, '/');
+	size_t		 la = sa == NULL ? 0 : (size_t)(sa - a);
+	size_t		 lb = sb == NULL ? 0 : (size_t)(sb - b);
+
+	return (la == lb && strncmp(a, b, la) == 0);
+}
+
+int
+db_commit(struct db_txn *txn, char *err, size_t errlen)
+{
+	size_t	i, j;
+
+	for (i = 0; i < txn->dt_n; i++) {
+		if (rename(txn->dt_tmp[i], txn->dt_path[i]) == -1) {
+			snprintf(err, errlen, "%s: %s", txn->dt_path[i],
+			    strerror(errno));
+			for (j = i; j < txn->dt_n; j++)
+				unlink(txn->dt_tmp[j]);
+			txn->dt_n = 0;
+			return (-1);
+		}
+	}
+	/* Once per directory: the files of one change share theirs. */
+	for (i = 0; i < txn->dt_n; i++) {
+		if (i > 0 && db_samedir(txn->dt_path[i - 1], txn->dt_path[i]))
+			continue;
+		if (db_syncdir(txn->dt_path[i], err, errlen) == -1) {
+			txn->dt_n = 0;
+			return (-1);
+		}
+	}
+	txn->dt_n = 0;
+	return (0);
+}
+
+int
+db_save(const char *path, const char *buf, size_t len, char *err,
+    size_t errlen)
+{
+	struct db_txn	txn;
+
+	db_begin(&txn);
+	if (db_stage(&txn, path, buf, len, err, errlen) == -1)
+		return (-1);
+	return (db_commit(&txn, err, errlen));
 }

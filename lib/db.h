@@ -6,6 +6,7 @@
 #ifndef DB_H
 #define DB_H
 
+#include <limits.h>
 #include <stddef.h>
 
 /*
@@ -28,5 +29,29 @@ int	db_load(const char *, char **, size_t *, char *, size_t);
  * directory, write, fsync, rename, fsync the directory.
  */
 int	db_save(const char *, const char *, size_t, char *, size_t);
+
+/*
+ * Several files changed by one command (gentun: the tunnel and the filter
+ * table) are all staged first, each in its temp file, and renamed only
+ * once every one is written.  A failure while staging (a full disk)
+ * removes every temp file and leaves every database as it was.  A crash
+ * between two renames can still leave one file new and the next old.
+ */
+#define DB_TXNMAX	4		/* imptun: tun4, tun6, filt4, filt6 */
+
+struct db_txn {
+	size_t	dt_n;
+	char	dt_path[DB_TXNMAX][PATH_MAX];
+	char	dt_tmp[DB_TXNMAX][PATH_MAX];
+};
+
+void	db_begin(struct db_txn *);
+/* Write and fsync path's temp file; on error the whole txn is aborted. */
+int	db_stage(struct db_txn *, const char *, const char *, size_t, char *,
+	    size_t);
+/* Rename the staged files into place in order, fsync their directory. */
+int	db_commit(struct db_txn *, char *, size_t);
+/* Remove the temp files staged so far. */
+void	db_abort(struct db_txn *);
 
 #endif /* DB_H */

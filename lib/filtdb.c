@@ -234,7 +234,8 @@ ftable_free(struct ftable *ft)
 }
 
 int
-ftable_write(const struct ftable *ft, char *err, size_t errlen)
+ftable_stage(const struct ftable *ft, struct db_txn *txn, char *err,
+    size_t errlen)
 {
 	char	 path[PATH_MAX], line[RULE_LINEMAX], *buf = NULL;
 	size_t	 len = 0, i;
@@ -242,10 +243,10 @@ ftable_write(const struct ftable *ft, char *err, size_t errlen)
 	int	 rv;
 
 	if (ftable_path(ft->ft_ver, path, sizeof(path), err, errlen) == -1)
-		return (-1);
+		goto fail;
 	if ((fp = open_memstream(&buf, &len)) == NULL) {
 		snprintf(err, errlen, "%s", strerror(errno));
-		return (-1);
+		goto fail;
 	}
 	fprintf(fp, FTABLE_HEADER "\n", ft->ft_ver);
 	for (i = 0; i < ft->ft_n; i++) {
@@ -255,11 +256,25 @@ ftable_write(const struct ftable *ft, char *err, size_t errlen)
 	if (fclose(fp) == EOF) {
 		snprintf(err, errlen, "%s", strerror(errno));
 		free(buf);
-		return (-1);
+		goto fail;
 	}
-	rv = db_save(path, buf, len, err, errlen);
+	rv = db_stage(txn, path, buf, len, err, errlen);
 	free(buf);
 	return (rv);
+fail:
+	db_abort(txn);
+	return (-1);
+}
+
+int
+ftable_write(const struct ftable *ft, char *err, size_t errlen)
+{
+	struct db_txn	txn;
+
+	db_begin(&txn);
+	if (ftable_stage(ft, &txn, err, errlen) == -1)
+		return (-1);
+	return (db_commit(&txn, err, errlen));
 }
 
 static void

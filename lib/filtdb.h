@@ -10,6 +10,8 @@
 
 #include "ipf.h"
 
+struct db_txn;
+
 #define FR_TEXTMAX	256		/* description, pattern: 255 + NUL */
 
 enum fr_pattype {
@@ -55,6 +57,11 @@ enum fr_kind {
 int	ftable_initial(int, struct ftable *);
 int	ftable_lock_read(int, struct ftable *, int *, char *, size_t);
 int	ftable_write(const struct ftable *, char *, size_t);
+/*
+ * Stage the file in a db_txn (db.h) for a change of several files;
+ * on error the whole txn is aborted.
+ */
+int	ftable_stage(const struct ftable *, struct db_txn *, char *, size_t);
 int	ftable_index(const struct ftable *, uint32_t, size_t *);
 int	ftable_insert(struct ftable *, size_t, const struct frule *);
 void	ftable_remove(struct ftable *, size_t);

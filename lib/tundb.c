@@ -201,17 +201,21 @@ ttable_read(int ver, struct ttable *tt, char *err, size_t errlen)
 }
 
 int
-ttable_write(const struct ttable *tt, char *err, size_t errlen)
+ttable_stage(const struct ttable *tt, struct db_txn *txn, char *err,
+    size_t errlen)
 {
 	char	path[PATH_MAX], *buf;
 	size_t	len, cap, i;
 	int	rv, n;
 
-	if (ttable_path(tt->tt_ver, path, sizeof(path), err, errlen) == -1)
+	if (ttable_path(tt->tt_ver, path, sizeof(path), err, errlen) == -1) {
+		db_abort(txn);
 		return (-1);
+	}
 	cap = (tt->tt_n + 1) * (TUNF_LINEMAX + 1);
 	if ((buf = malloc(cap)) == NULL) {
 		snprintf(err, errlen, "%s", strerror(errno));
+		db_abort(txn);
 		return (-1);
 	}
 	len = (size_t)snprintf(buf, cap, TUN_HEADER "\n", tt->tt_ver);
@@ -220,17 +224,29 @@ ttable_write(const struct ttable *tt, char *err, size_t errlen)
 		    TUNF_LINEMAX);
 		if (n < 0 || n >= TUNF_LINEMAX) {	/* cannot happen */
 			snprintf(err, errlen, "%s: record too long", path);
+			db_abort(txn);
 			rv = -1;
 			goto done;
 		}
 		len += (size_t)n;
 		buf[len++] = '\n';
 	}
-	rv = db_save(path, buf, len, err, errlen);
+	rv = db_stage(txn, path, buf, len, err, errlen);
 done:
 	explicit_bzero(buf, cap);
 	free(buf);
 	return (rv);
+}
+
+int
+ttable_write(const struct ttable *tt, char *err, size_t errlen)
+{
+	struct db_txn	txn;
+
+	db_begin(&txn);
+	if (ttable_stage(tt, &txn, err, errlen) == -1)
+		return (-1);
+	return (db_commit(&txn, err, errlen));
 }
 
 void

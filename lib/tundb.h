@@ -16,6 +16,8 @@
 #include "ipf.h"
 #include "tunalg.h"
 
+struct db_txn;
+
 #define TUN_SRC		0
 #define TUN_DST		1
 #define TUN_SPIMIN	256		/* 0-255 are reserved, RFC 4303 2.1 */
@@ -110,6 +112,11 @@ int	tun_random(void *, size_t);
  */
 int	ttable_read(int, struct ttable *, char *, size_t);
 int	ttable_write(const struct ttable *, char *, size_t);
+/*
+ * Stage the file in a db_txn (db.h) for a change of several files;
+ * on error the whole txn is aborted.
+ */
+int	ttable_stage(const struct ttable *, struct db_txn *, char *, size_t);
 /* Wipes the keys before freeing. */
 void	ttable_free(struct ttable *);
 int	ttable_path(int, char *, size_t, char *, size_t);

@@ -52,6 +52,7 @@ int
 main(int argc, char *argv[])
 {
 	struct cmd_flags	 cf;
+	struct db_txn		 txn;
 	struct ttable		 tt;
 	struct ftable		 ft;
 	struct tun		*t, old;
@@ -90,9 +91,10 @@ main(int argc, char *argv[])
 	if ((rv = tunrule_rewrite(&ft, &old, t)) == -1)
 		cmd_fail("the IPv%d filter table is full (%d rules)", ver,
 		    IPF_MAXRULES);
-	if (ttable_write(&tt, err, sizeof(err)) == -1)
-		cmd_fail("%s", err);
-	if (rv > 0 && ftable_write(&ft, err, sizeof(err)) == -1)
+	db_begin(&txn);
+	if (ttable_stage(&tt, &txn, err, sizeof(err)) == -1 ||
+	    (rv > 0 && ftable_stage(&ft, &txn, err, sizeof(err)) == -1) ||
+	    db_commit(&txn, err, sizeof(err)) == -1)
 		cmd_fail("%s", err);
 	db_unlock(lockfd);
 

@@ -29,6 +29,7 @@ int
 main(int argc, char *argv[])
 {
 	struct cmd_flags	 cf;
+	struct db_txn		 txn;
 	struct ttable		 tt;
 	struct ftable		 ft;
 	struct tun		 t;
@@ -87,9 +88,10 @@ main(int argc, char *argv[])
 	if (!norules && tunrule_add(&ft, &t, &first, &nrules) == -1)
 		cmd_fail("the IPv%d filter table is full (%d rules)", ver,
 		    IPF_MAXRULES);
-	if (ttable_write(&tt, err, sizeof(err)) == -1)
-		cmd_fail("%s", err);
-	if (nrules > 0 && ftable_write(&ft, err, sizeof(err)) == -1)
+	db_begin(&txn);
+	if (ttable_stage(&tt, &txn, err, sizeof(err)) == -1 ||
+	    (nrules > 0 && ftable_stage(&ft, &txn, err, sizeof(err)) == -1) ||
+	    db_commit(&txn, err, sizeof(err)) == -1)
 		cmd_fail("%s", err);
 	db_unlock(lockfd);
 

@@ -223,6 +223,7 @@ int
 main(int argc, char *argv[])
 {
 	struct cmd_flags	 cf;
+	struct db_txn		 txn;
 	struct impstate		 is;
 	struct impmap		*m;
 	char			 err[1024], *msgs = NULL;
@@ -274,14 +275,17 @@ main(int argc, char *argv[])
 	}
 	if (cf.cf_val['r'] != NULL)
 		imp_rules(&is, dir, fp);
+	db_begin(&txn);
 	for (vi = 0; vi < 2; vi++)
-		if (is.is_ttdirty[vi] && ttable_write(&is.is_tt[vi], err,
-		    sizeof(err)) == -1)
+		if (is.is_ttdirty[vi] && ttable_stage(&is.is_tt[vi], &txn,
+		    err, sizeof(err)) == -1)
 			cmd_fail("%s", err);
 	for (vi = 0; vi < 2; vi++)
-		if (is.is_ftdirty[vi] && ftable_write(&is.is_ft[vi], err,
-		    sizeof(err)) == -1)
+		if (is.is_ftdirty[vi] && ftable_stage(&is.is_ft[vi], &txn,
+		    err, sizeof(err)) == -1)
 			cmd_fail("%s", err);
+	if (db_commit(&txn, err, sizeof(err)) == -1)
+		cmd_fail("%s", err);
 	db_unlock(lockfd);
 
 	if (fclose(fp) == EOF)

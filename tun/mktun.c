@@ -66,6 +66,7 @@ int
 main(int argc, char *argv[])
 {
 	struct cmd_flags	 cf;
+	struct db_txn		 txn;
 	struct ttable		 tt[2];
 	char			 err[1024];
 	uint32_t		*ids = NULL;
@@ -103,6 +104,7 @@ main(int argc, char *argv[])
 				mktun_undo(fd, &tt[j], done[j]);
 			cmd_fail("%s", err);
 		}
+	db_begin(&txn);
 	for (i = 0; i < (size_t)nv; i++) {
 		for (j = 0; j < tt[i].tt_n; j++) {
 			if (done[i][j] == 1 && !tt[i].tt_tuns[j].t_active)
@@ -110,9 +112,12 @@ main(int argc, char *argv[])
 			if (done[i][j] != 0)
 				tt[i].tt_tuns[j].t_active = 1;
 		}
-		if (changed[i] && ttable_write(&tt[i], err, sizeof(err)) == -1)
+		if (changed[i] && ttable_stage(&tt[i], &txn, err,
+		    sizeof(err)) == -1)
 			cmd_fail("%s", err);
 	}
+	if (db_commit(&txn, err, sizeof(err)) == -1)
+		cmd_fail("%s", err);
 	close(fd);
 	db_unlock(lockfd);
 	for (i = 0; i < (size_t)nv; i++) {

@@ -59,6 +59,7 @@ int
 main(int argc, char *argv[])
 {
 	struct cmd_flags	 cf;
+	struct db_txn		 txn;
 	struct ttable		 tt;
 	struct ftable		 ft;
 	struct tun		*t;
@@ -128,11 +129,12 @@ main(int argc, char *argv[])
 		gone[ngone++] = t->t_id;
 		nrm += tunrule_remove(&ft, t);
 	}
-	if (nrm > 0 && ftable_write(&ft, err, sizeof(err)) == -1)
-		cmd_fail("%s", err);
 	for (i = 0; i < ngone; i++)
 		ttable_remove(&tt, gone[i]);
-	if (ngone > 0 && ttable_write(&tt, err, sizeof(err)) == -1)
+	db_begin(&txn);
+	if ((nrm > 0 && ftable_stage(&ft, &txn, err, sizeof(err)) == -1) ||
+	    (ngone > 0 && ttable_stage(&tt, &txn, err, sizeof(err)) == -1) ||
+	    db_commit(&txn, err, sizeof(err)) == -1)
 		cmd_fail("%s", err);
 	/* Only an active table: rmtun does not start filtering. */
 	if (fd != -1 && nrm > 0 && tunctl_load(fd, ver, 0, err,
