@@ -12,6 +12,8 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -25,6 +27,7 @@
 
 #define DB_MAXSIZE	(64 * 1024 * 1024)	/* far above 65535 rules */
 
+static void	db_sweep(const char *);
 static int	db_secure(int, const char *, char *, size_t);
 static int	db_syncdir(const char *, char *, size_t);
 static int	db_samedir(const char *, const char *);
@@ -55,7 +58,43 @@ db_lock(char *err, size_t errlen)
 		close(fd);
 		return (-1);
 	}
+	db_sweep(dir);
 	return (fd);
+}
+
+/*
+ * The temp files of writers killed before their rename (db_stage()).
+ * Every writer of the databases holds the lock from mkstemp to rename,
+ * so with the lock held any "NAME.db.XXXXXX" here is a dead writer's.
+ * Left alone they would not break a later write (mkstemp picks a fresh
+ * name), but they would pile up, and those of tun4.db and tun6.db
+ * hold keys.
+ * Best effort: in a read-only directory they stay.
+ */
+static void
+db_sweep(const char *dir)
+{
+	static const char	 sfx[] = ".db.XXXXXX";
+	struct dirent		*de;
+	DIR			*d;
+	const char		*s;
+	size_t			 n, i;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if ((n = strlen(de->d_name)) < sizeof(sfx))
+			continue;
+		s = de->d_name + n - (sizeof(sfx) - 1);
+		if (strncmp(s, ".db.", 4) != 0)
+			continue;
+		for (i = 4; i < sizeof(sfx) - 1; i++)
+			if (!isalnum((unsigned char)s[i]))
+				break;
+		if (i == sizeof(sfx) - 1)
+			(void)unlinkat(dirfd(d), de->d_name, 0);
+	}
+	closedir(d);
 }
 
 void
