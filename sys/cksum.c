@@ -2,6 +2,7 @@
  * cksum.c: the Internet checksum, RFC 1071.
  */
 #include <stddef.h>
+#include <string.h>
 
 #include "cksum.h"
 #include "ipsec_wire.h"
@@ -10,28 +11,38 @@
 #define CKSUM_UDPOFF	6		/* RFC 768 */
 
 /*
- * RFC 1071 2(B): the sum is the same whatever the word size, so add
- * 32-bit words into 64 bits (no carry is lost for any IP packet) and
- * fold once at the end.
+ * RFC 1071 2(B), 2(C): the sum is the same whatever the word size, and
+ * summing in the host's byte order gives the byte-swapped sum.  So add
+ * 8 bytes at a time as two 32-bit halves into 64 bits (no carry is lost
+ * below 2^31 words), fold, and turn the 16-bit result into network
+ * order once.  On the path of every segment the engine cuts.
  */
 uint32_t
 cksum_add(uint32_t sum, const uint8_t *p, size_t len)
 {
-	uint64_t	acc = sum;
-	size_t		i;
+	uint64_t	acc = 0, w;
+	uint16_t	h;
+	uint8_t		b[2] = { 0, 0 };
+	size_t		i = 0;
 
-	for (i = 0; i + 4 <= len; i += 4)
-		acc += (uint32_t)p[i] << 24 | (uint32_t)p[i + 1] << 16 |
-		    (uint32_t)p[i + 2] << 8 | p[i + 3];
-	if (len - i >= 2) {
-		acc += (uint32_t)p[i] << 8 | p[i + 1];
-		i += 2;
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, p + i, sizeof(w));
+		acc += (w & 0xffffffff) + (w >> 32);
 	}
-	if (i < len)
-		acc += (uint32_t)p[i] << 8;
+	for (; i + 2 <= len; i += 2) {
+		memcpy(&h, p + i, sizeof(h));
+		acc += h;
+	}
+	if (i < len) {			/* the odd byte, zero after it */
+		b[0] = p[i];
+		memcpy(&h, b, sizeof(h));
+		acc += h;
+	}
 	while (acc >> 16)
 		acc = (acc & 0xffff) + (acc >> 16);
-	return ((uint32_t)acc);
+	h = (uint16_t)acc;
+	memcpy(b, &h, sizeof(h));	/* host order to network order */
+	return (sum + (uint32_t)(b[0] << 8 | b[1]));
 }
 
 uint16_t
