@@ -5,7 +5,8 @@
 #   make check        run the test suite with kyua (SANITIZE=1: ASan + UBSan)
 #   make bench        print benchmark ratios measured in one run
 #   make demo         the main job: see README
-#   make install      PREFIX=/usr/local DESTDIR=
+#   make install      PREFIX=/usr/local DESTDIR= (commands, man pages,
+#                     systemd units)
 #
 # Every .c in filt/, tun/ and logd/ is one command; sys/*.c is the engine
 # (libipf.a), lib/*.c the commands' shared code (libipsecfilt.a),
@@ -54,6 +55,7 @@ TESTS	  := $(TEST_SRCS:.c=)
 BENCHES	  := $(addprefix obj/bench/,$(notdir $(BENCH_SRCS:.c=)))
 LIBS	  := obj/libipsecfilt.a obj/libipf.a
 MANS	  := $(wildcard man/*.[1-9])
+UNITS	  := $(wildcard sys/linux/*.service logd/*.service)
 
 all: $(CMDS) $(HOST) $(TESTS) $(BENCHES)
 
@@ -158,6 +160,11 @@ install: all
 	for m in $(MANS); do \
 		s=$${m##*.}; \
 		install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s; \
+	done
+	install -d $(DESTDIR)$(PREFIX)/lib/systemd/system
+	for u in $(UNITS); do \
+		sed 's|/usr/local/sbin/|$(PREFIX)/sbin/|g' $$u > \
+		    $(DESTDIR)$(PREFIX)/lib/systemd/system/$${u##*/}; \
 	done
 
 clean:
