@@ -15,7 +15,7 @@
 
 #include "ipf.h"
 
-#define FUZZ_BUFSZ	70000		/* room for any replacement */
+#define FUZZ_BUFSZ	140000		/* room for any replacement, cut or not */
 
 /*
  * The first bytes of every input say where the packet is; the rest is
@@ -30,6 +30,13 @@
 #define FZ_WRAP		0x40		/* input: the peer encapsulates first */
 #define FZ_IFADDR	0x80		/* m_ifaddr set */
 #define FZ_HDRLEN	2		/* control byte, then seconds after load */
+/*
+ * The seconds byte's top bit: an offloading host, m_mtu 1280 and
+ * IPF_MF_CSUM (TCP cut in segments, checksums filled in); the seconds
+ * are the other seven bits.
+ */
+#define FZ_OFFLOAD	0x80
+#define FZ_MTU		1280
 
 struct fuzz_env;
 
