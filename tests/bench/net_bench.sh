@@ -7,6 +7,8 @@
 #		queued where ipsecd queues (raw PREROUTING and raw OUTPUT)
 #		and with ipsecd's queue settings: the floor under ipsecd
 #   permit	ipsecd in both namespaces, initial table (permits all)
+#   logged	the same with every packet logged (the default rule with
+#		-l Y, mkfilt -g start): issue 6, logging on / off >= 0.8
 #   esp		ipsecd, a manual ESP AES-GCM-128 tunnel between A and B
 #   swan	strongSwan IKEv2 with kernel-libipsec (userspace ESP
 #		AES-GCM-128 over TUN): the peer baseline, when installed
@@ -22,8 +24,9 @@
 # the path down again, so that a change in the machine's load (it is
 # shared) falls on all paths alike rather than on one.  A path's figure
 # is the median of its rounds, receiver Mbit/s.  Targets: ESP tunnel /
-# strongSwan >= 5, permit-only / accept-all >= 0.9.  BENCH_PATHS
-# (default "veth nfq permit esp swan") runs only some paths, to look at
+# strongSwan >= 5, permit-only / accept-all >= 0.9, logged / permit-only
+# >= 0.8.  BENCH_PATHS (default "veth nfq permit logged esp swan") runs
+# only some paths, to look at
 # one closely.
 #
 # Where the time goes: each path's line also gives the cores the whole
@@ -41,7 +44,7 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 SECS=${BENCH_SECONDS:-10}
 REPS=${BENCH_REPS:-3}
-PATHS=${BENCH_PATHS:-veth nfq permit esp swan}
+PATHS=${BENCH_PATHS:-veth nfq permit logged esp swan}
 ADDR_A=10.99.0.1
 ADDR_B=10.99.0.2
 PORT=5201
@@ -154,7 +157,7 @@ setup()
 	for s in a b; do
 		ip -n "$(ns $s)" link set lo up
 		ip -n "$(ns $s)" link set "$(ns $s)" up
-		for d in permit esp; do
+		for d in permit logged esp; do
 			mkdir -p "$work/$d/$s/conf" "$work/$d/$s/run"
 			chmod 700 "$work/$d/$s/conf" "$work/$d/$s/run"
 		done
@@ -311,6 +314,36 @@ permit_down()
 	    >"$work/note.permit"
 	ipsecd_stop permit a
 	ipsecd_stop permit b
+}
+
+# The default rules log (chfilt -l y, aix-reference.md 3); ipsec_logd
+# takes the records and writes them with syslog(3), which has no /dev/log
+# here: what is measured is ipsecd's side, the records it sends.
+logged_prep()
+{
+	for s in a b; do
+		for v in 4 6; do
+			ipf $s logged chfilt -v $v -n 0 -l y >/dev/null ||
+			    return 1
+		done
+	done
+}
+
+logged_up()
+{
+	ipf a logged mkfilt -u && ipf b logged mkfilt -u &&
+	    ipf a logged mkfilt -g start >/dev/null &&
+	    ipf b logged mkfilt -g start >/dev/null || return 1
+	pa=$(ipsecd_pid logged a) && pb=$(ipsecd_pid logged b)
+}
+
+logged_down()
+{
+	say "A ipsecd: $(stat_of logged a permit) permitted and logged," 	    "$(stat_of logged a 'Log records lost') records lost" 	    >"$work/note.logged"
+	ipf a logged mkfilt -g stop >/dev/null
+	ipf b logged mkfilt -g stop >/dev/null
+	ipsecd_stop logged a
+	ipsecd_stop logged b
 }
 
 # As tests/e2e/tunnel_test sets a manual tunnel up; mktun starts ipsecd.
@@ -493,6 +526,7 @@ label()
 	veth)	echo "plain veth" ;;
 	nfq)	echo "NFQUEUE accept-all" ;;
 	permit)	echo "ipsecfilt permit-only" ;;
+	logged)	echo "ipsecfilt permit, all logged" ;;
 	esp)	echo "ipsecfilt ESP AES-GCM-128 tunnel" ;;
 	swan)	echo "strongSwan libipsec AES-GCM-128" ;;
 	esac
@@ -562,7 +596,7 @@ run=
 skipped=
 for p in $PATHS; do
 	case $p in
-	veth | nfq | permit | esp) ;;
+	veth | nfq | permit | logged | esp) ;;
 	swan)
 		if ! [ -x "$CHARON" ] || ! command -v swanctl >/dev/null; then
 			skipped="skipped: strongSwan not installed"
@@ -586,7 +620,7 @@ say "net_bench: iperf3 TCP A -> B, $REPS rounds of ${SECS} s, $(nproc)" \
 
 for p in $run; do
 	case $p in
-	esp | swan)
+	logged | esp | swan)
 		${p}_prep || say "setup failed" >"$work/fail.$p" ;;
 	esac
 done
@@ -625,6 +659,7 @@ say "  daemon in each namespace; sys: the kernel's share of those"
 say "ratios:"
 ratio esp swan "ESP tunnel / strongSwan" 5
 ratio permit nfq "permit-only / accept-all" 0.9
+ratio logged permit "all logged / permit-only" 0.8
 ratio nfq veth "accept-all / plain veth"
 ratio permit veth "permit-only / plain veth"
 ratio esp veth "ESP tunnel / plain veth"
