@@ -85,6 +85,7 @@ static enum ipf_reason ipf_unfiltered(struct ipf_pass *, const uint8_t *,
 		    size_t);
 static int	ipf_shunned(struct ipf_pass *);
 static enum ipf_reason ipf_filter(struct ipf_pass *);
+static int	ipf_onlink(const struct pkt_info *);
 static enum ipf_reason ipf_unwrap(struct ipf *, struct ipf_pass *,
 		    uint32_t *);
 static int	ipf_inner(struct ipf_pass *, uint32_t);
@@ -240,6 +241,22 @@ ipf_shunned(struct ipf_pass *ps)
 	return (1);
 }
 
+/*
+ * IPv6 neighbor discovery and multicast listener messages (ICMPv6 130-137
+ * and 143) exist only on their link: RFC 4861 7.1.1 and RFC 3810 5 have
+ * the receiver check that they come with hop limit 255 (or 1) from the
+ * interface they name, which a tunnelled copy does not.  A tunnel's rule
+ * permits them as they are, both ways (decision): sealing them would
+ * leave the two endpoints unable to find each other's link address.
+ */
+static int
+ipf_onlink(const struct pkt_info *p)
+{
+	return (p->p_ver == 6 && p->p_proto == IPPROTO_ICMPV6 &&
+	    (p->p_flags & PKT_F_ICMP) && ((p->p_sport >= 130 &&
+	    p->p_sport <= 137) || p->p_sport == 143));
+}
+
 /* The table's verdict for the packet (aix-reference.md 2.4). */
 static enum ipf_reason
 ipf_filter(struct ipf_pass *ps)
@@ -257,7 +274,7 @@ ipf_filter(struct ipf_pass *ps)
 	ps->ps_log = (uint8_t)filt_logs(vt->vt_static, e);
 	switch (r->r_action) {
 	case IPF_ACT_PERMIT:
-		if (r->r_tunnel == 0)
+		if (r->r_tunnel == 0 || ipf_onlink(&ps->ps_pkt))
 			return (IPF_R_PERMIT);
 		ps->ps_tunnel = r->r_tunnel;
 		if (ps->ps_key.k_dir == IPF_DIR_OUT)

@@ -7,7 +7,8 @@
  *	raw OUTPUT	-> IPSECFILT	(locally sent: ipf_output)
  *	mangle FORWARD	-> IPSECFILT	(routed: ipf_output, not local)
  *	IPSECFILT_IN: -i TUNDEV -j RETURN	(carrier.c: engine's already)
- *		      -p esp -m addrtype --dst-type LOCAL -j RETURN (IPv4)
+ *		      -p esp -m addrtype --dst-type LOCAL -j RETURN
+ *		      (IPv6: -m ipv6header --header esp, no extension header)
  *		      -j IPSECFILT
  *	IPSECFILT: -m mark --mark IPSECD_MARK -j RETURN
  *		   -j NFQUEUE --queue-num N
@@ -78,7 +79,7 @@ static int	hook_in(const char *, const char *, int);
 static int
 hook_run(const char *cmd, int quiet, const char *table, ...)
 {
-	const char	*argv[16];
+	const char	*argv[24];
 	va_list		 ap;
 	sigset_t	 none;
 	pid_t		 pid;
@@ -147,6 +148,11 @@ hook_in(const char *cmd, const char *tun, int v4)
 	if (tun != NULL && v4 && hook_run(cmd, 0, "raw", "-A", HOOK_IN, "-p",
 	    "esp", "-m", "addrtype", "--dst-type", "LOCAL", "-j", "RETURN",
 	    (char *)NULL) == -1)
+		return (-1);
+	/* carrier.c rebuilds a plain IPv6 header: only ESP right after it. */
+	if (tun != NULL && !v4 && hook_run(cmd, 0, "raw", "-A", HOOK_IN, "-m",
+	    "ipv6header", "--header", "esp", "-m", "addrtype", "--dst-type",
+	    "LOCAL", "-j", "RETURN", (char *)NULL) == -1)
 		return (-1);
 	return (hook_run(cmd, 0, "raw", "-A", HOOK_IN, "-j", HOOK_CHAIN,
 	    (char *)NULL));

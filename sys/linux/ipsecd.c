@@ -31,7 +31,7 @@
 #include "logrec.h"
 
 #define SYNOPSIS	"ipsecd [-d] [-q queue] | -u"
-#define IPSECD_NPOLL	(4 + IPSECD_MAXCLIENTS + 1)
+#define IPSECD_NPOLL	(5 + IPSECD_MAXCLIENTS + 1)
 
 static __attribute__((__noreturn__)) void usage(void);
 static int	ipsecd_pidfile(struct ipsecd *, const char *);
@@ -153,12 +153,14 @@ ipsecd_carrier(struct ipsecd *d)
 {
 	if ((d->d_tun = tundev_open(TUNDEV_NAME)) == NULL ||
 	    (d->d_gro = gro_open(d, d->d_tun)) == NULL ||
-	    (d->d_car = carrier_open(d, d->d_gro)) == NULL) {
+	    (d->d_car[0] = carrier_open(d, d->d_gro, 4)) == NULL ||
+	    (d->d_car[1] = carrier_open(d, d->d_gro, 6)) == NULL) {
 		log_warnx("arriving ESP goes by the queue");
-		carrier_close(d->d_car);
+		carrier_close(d->d_car[0]);
+		carrier_close(d->d_car[1]);
 		gro_close(d->d_gro);
 		tundev_close(d->d_tun);
-		d->d_car = NULL;
+		d->d_car[0] = d->d_car[1] = NULL;
 		d->d_gro = NULL;
 		d->d_tun = NULL;
 	}
@@ -197,7 +199,7 @@ ipsecd_loop(struct ipsecd *d, int sigfd)
 {
 	struct pollfd			pfd[IPSECD_NPOLL];
 	struct signalfd_siginfo		si;
-	int				nctl;
+	int				nctl, i;
 
 	while (!d->d_quit) {
 		pfd[0].fd = sigfd;
@@ -206,11 +208,14 @@ ipsecd_loop(struct ipsecd *d, int sigfd)
 		pfd[1].events = POLLIN;
 		pfd[2].fd = ifaddr_fd(d->d_ifa);
 		pfd[2].events = POLLIN;
-		pfd[3].fd = d->d_car != NULL ? carrier_fd(d->d_car) : -1;
-		pfd[3].events = POLLIN;
-		nctl = control_pollfds(d->d_ctl, pfd + 4, IPSECD_NPOLL - 4);
+		for (i = 0; i < 2; i++) {
+			pfd[3 + i].fd = d->d_car[i] != NULL ?
+			    carrier_fd(d->d_car[i]) : -1;
+			pfd[3 + i].events = POLLIN;
+		}
+		nctl = control_pollfds(d->d_ctl, pfd + 5, IPSECD_NPOLL - 5);
 		/* Wake once a second for the tunnels' counter marks. */
-		if (poll(pfd, (nfds_t)(4 + nctl), 1000) == -1) {
+		if (poll(pfd, (nfds_t)(5 + nctl), 1000) == -1) {
 			if (errno == EINTR)
 				continue;
 			fatal("poll");
@@ -225,12 +230,14 @@ ipsecd_loop(struct ipsecd *d, int sigfd)
 			ifaddr_event(d->d_ifa);
 		if (d->d_q != NULL && (pfd[1].revents & POLLIN))
 			queue_dispatch(d->d_q);
-		if (d->d_car != NULL && (pfd[3].revents & POLLIN))
-			carrier_dispatch(d->d_car);
+		for (i = 0; i < 2; i++)
+			if (d->d_car[i] != NULL && (pfd[3 + i].revents &
+			    POLLIN))
+				carrier_dispatch(d->d_car[i]);
 		/* One datagram per burst, never one per packet. */
 		if (d->d_log->ls_nrec > 0)
 			(void)logrec_flush(d->d_log);
-		control_dispatch(d->d_ctl, pfd + 4, (size_t)nctl);
+		control_dispatch(d->d_ctl, pfd + 5, (size_t)nctl);
 	}
 }
 
@@ -351,7 +358,8 @@ main(int argc, char *argv[])
 	control_close(d.d_ctl);
 	ifaddr_close(d.d_ifa);
 	inject_close(d.d_inj);
-	carrier_close(d.d_car);
+	carrier_close(d.d_car[0]);
+	carrier_close(d.d_car[1]);
 	gro_close(d.d_gro);
 	tundev_close(d.d_tun);
 	ftable_free(&d.d_table[0]);

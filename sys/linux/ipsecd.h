@@ -51,20 +51,20 @@ struct ipsecd {
 	struct inject	*d_inj;
 	struct tundev	*d_tun;		/* NULL: ESP stays on the queue */
 	struct gro	*d_gro;
-	struct carrier	*d_car;
+	struct carrier	*d_car[2];	/* IPv4, IPv6 */
 	struct logrec_sender *d_log;	/* records to ipsec_logd */
 };
 
 /*
  * hook.c: the iptables rules that feed the queue; with a TUN device's
- * name, arriving IPv4 ESP for this host and what comes in by that
- * device skip it (carrier.c).
+ * name, arriving ESP for this host and what comes in by that device
+ * skip it (carrier.c).
  */
 int	hook_install(uint16_t, const char *);
 void	hook_remove(void);
 
-/* carrier.c: arriving IPv4 ESP, read from a raw socket in batches. */
-struct carrier	*carrier_open(struct ipsecd *, struct gro *);
+/* carrier.c: arriving ESP of a version, read from a raw socket in batches. */
+struct carrier	*carrier_open(struct ipsecd *, struct gro *, int);
 int		 carrier_fd(const struct carrier *);
 void		 carrier_dispatch(struct carrier *);
 void		 carrier_close(struct carrier *);

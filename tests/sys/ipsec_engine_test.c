@@ -890,6 +890,49 @@ ATF_TC_BODY(csum_offload, tc)
 }
 
 /*
+ * IPv6 neighbor discovery between the endpoints is never sealed, and in
+ * clear it is no policy violation: it only works from the link itself
+ * (RFC 4861 7.1.1).  An echo request is sealed as ever.
+ */
+ATF_TC_WITHOUT_HEAD(onlink6);
+ATF_TC_BODY(onlink6, tc)
+{
+	static const uint8_t	types[] = { 133, 134, 135, 136, 137, 143,
+	    130, 128 };
+	struct env		a, b;
+	uint8_t			pkt[64];
+	size_t			i, len = 40 + 24;
+
+	env_init(&a, 6, 1);
+	env_init(&b, 6, 1);
+	pair(&a, &b, 6, IPF_TP_E, IPF_TM_TRANSPORT, 0, IPF_ALG_AES_GCM_16_128);
+	for (i = 0; i < sizeof(types); i++) {
+		memset(pkt, 0, sizeof(pkt));
+		pkt[0] = 0x60;
+		pkt[5] = 24;
+		pkt[6] = 58;
+		pkt[7] = 255;
+		ATF_REQUIRE(inet_pton(AF_INET6, a6, pkt + 8) == 1);
+		ATF_REQUIRE(inet_pton(AF_INET6, b6, pkt + 24) == 1);
+		pkt[40] = types[i];
+		if (types[i] == 128) {
+			roundtrip(&a, &b, pkt, len, 50);
+			ATF_REQUIRE_EQ(ipf_input(b.ipf, pkt, len, &b.m,
+			    &b.res), IPF_DROP);
+			ATF_REQUIRE_EQ(b.res.res_reason, IPF_R_POLICY);
+			continue;
+		}
+		ATF_REQUIRE_EQ_MSG(ipf_output(a.ipf, pkt, len, &a.m, &a.res),
+		    IPF_PASS, "type %u sealed", types[i]);
+		ATF_REQUIRE_EQ(a.res.res_pkt.pr_rule, 1);
+		ATF_REQUIRE_EQ_MSG(ipf_input(b.ipf, pkt, len, &b.m, &b.res),
+		    IPF_PASS, "type %u refused", types[i]);
+	}
+	env_free(&a);
+	env_free(&b);
+}
+
+/*
  * Damaged carriers of every policy, mode and encapsulation: random bytes
  * changed, the packet cut anywhere.  Each is dropped with a reason,
  * decapsulated intact if a change left it authentic, or passed if it is
@@ -1049,5 +1092,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, mtu_fit);
 	ATF_TP_ADD_TC(tp, tcp_segments);
 	ATF_TP_ADD_TC(tp, csum_offload);
+	ATF_TP_ADD_TC(tp, onlink6);
 	return (atf_no_error());
 }
