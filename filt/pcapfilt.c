@@ -74,6 +74,7 @@ static int	 af_ver(uint32_t);
 static int	 rules_load(struct ipf *, int, uint64_t);
 static int	 tunnels_load(struct ipf *, int, uint64_t);
 static int	 is_local(const struct pcf_conf *, int, const uint8_t *);
+static int	 pcf_islocal(void *, int, const union ipf_addr *);
 static void	 pkt_where(const struct pcf_conf *, const uint8_t *, size_t,
 		    int, struct ipf_meta *, int *);
 static void	 pkt_run(const struct pcf_conf *, struct ipf *,
@@ -344,6 +345,15 @@ is_local(const struct pcf_conf *c, int ver, const uint8_t *a)
 	return (0);
 }
 
+/* m_islocal: a decapsulated packet's own scope, by -L (all, without). */
+static int
+pcf_islocal(void *arg, int ver, const union ipf_addr *a)
+{
+	const struct pcf_conf	*c = arg;
+
+	return (c->c_local == NULL || is_local(c, ver, a->b));
+}
+
 /*
  * Direction and scope (aix-reference.md 3, -D and -L): -D fixes the
  * direction; -L lists this host's addresses, a packet from one of them
@@ -366,6 +376,8 @@ pkt_where(const struct pcf_conf *c, const uint8_t *p, size_t len, int ver,
 		dst = p + 24;
 	}
 
+	m->m_islocal = pcf_islocal;
+	m->m_arg = (void *)(uintptr_t)c;
 	*dir = c->c_dir;
 	if (*dir == 0)
 		*dir = src != NULL && is_local(c, ver, src) ?

@@ -20,6 +20,7 @@
 struct ipf_pass {
 	struct pkt_info		 ps_pkt;
 	struct filt_key		 ps_key;
+	struct ipf_meta		 ps_inmeta;	/* the inner packet's */
 	struct ipf_vtab		*ps_vt;		/* NULL: version not loaded */
 	struct filt_ent		*ps_ent;	/* the rule that decided */
 	uint32_t		 ps_rule;	/* its id, or IPF_RULE_NONE */
@@ -325,6 +326,9 @@ static int
 ipf_inner(struct ipf_pass *ps, uint32_t tid)
 {
 	struct ipf_result	*res = ps->ps_res;
+	struct ipf_meta		 m;
+	union ipf_addr		 dst;
+	uint8_t			 ov;
 
 	if (ps->ps_ent != NULL) {
 		ps->ps_ent->fe_packets++;
@@ -334,10 +338,21 @@ ipf_inner(struct ipf_pass *ps, uint32_t tid)
 	ps->ps_rule = IPF_RULE_NONE;
 	ps->ps_tunnel = 0;
 	ps->ps_log = 0;
+	dst = ps->ps_pkt.p_dst;
+	ov = ps->ps_pkt.p_ver;
 	if (pkt_parse(&ps->ps_pkt, res->res_buf, res->res_len,
 	    &res->res_perr) == -1)
 		return (-1);
 	ps->ps_pkt.p_tunnel = tid;
+	/* Its own scope: local, or routed on by a gateway (2.4). */
+	m = ps->ps_inmeta = *ps->ps_key.k_meta;
+	if (m.m_islocal != NULL)
+		ps->ps_inmeta.m_local = m.m_islocal(m.m_arg,
+		    ps->ps_pkt.p_ver, &ps->ps_pkt.p_dst) != 0;
+	else
+		ps->ps_inmeta.m_local = ov == ps->ps_pkt.p_ver &&
+		    memcmp(&dst, &ps->ps_pkt.p_dst, ov == 4 ? 4 : 16) == 0;
+	ps->ps_key.k_meta = &ps->ps_inmeta;
 	return (0);
 }
 

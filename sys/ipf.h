@@ -219,6 +219,14 @@ struct ipf_meta {
 	uint8_t		 m_flags;	/* IPF_MF_* */
 	uint32_t	 m_mtu;		/* outbound path MTU; 0 none */
 	union ipf_addr	 m_ifaddr;	/* the interface's address, or zero */
+	/*
+	 * Whether an address (of version 4 or 6) is this host's: the inner
+	 * packet of a carrier to this host is local or routed by its own
+	 * destination (a gateway's tunnel carries routed traffic).  NULL:
+	 * local exactly when it goes where the carrier went.
+	 */
+	int		(*m_islocal)(void *, int, const union ipf_addr *);
+	void		*m_arg;
 };
 
 /*

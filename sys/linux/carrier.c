@@ -252,6 +252,8 @@ carrier_packet(struct carrier *cr, uint8_t *pkt, size_t len,
 	memset(&m, 0, sizeof(m));
 	m.m_now = ipsecd_now();
 	m.m_local = 1;			/* the hook let only local ESP by */
+	m.m_islocal = ifaddr_islocal_cb;
+	m.m_arg = d->d_ifa;
 	ifaddr_name(d->d_ifa, ifindex, cr->cr_ifname);
 	m.m_ifname = cr->cr_ifname;
 	ifaddr_addr(d->d_ifa, cr->cr_ifname, cr->cr_ver, &m.m_ifaddr);

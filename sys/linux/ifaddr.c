@@ -266,6 +266,13 @@ ifaddr_islocal(struct ifaddr *ifa, int ver, const union ipf_addr *a)
 	return (0);
 }
 
+/* ifaddr_islocal() as ipf_meta's m_islocal wants it. */
+int
+ifaddr_islocal_cb(void *arg, int ver, const union ipf_addr *a)
+{
+	return (ifaddr_islocal(arg, ver, a));
+}
+
 /* name: IPF_IFNAMSIZ bytes; "" for no device. */
 int
 ifaddr_name(struct ifaddr *ifa, uint32_t index, char *name)

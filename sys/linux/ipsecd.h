@@ -102,6 +102,7 @@ struct ifaddr	*ifaddr_open(void);
 int		 ifaddr_fd(const struct ifaddr *);
 void		 ifaddr_event(struct ifaddr *);
 int		 ifaddr_islocal(struct ifaddr *, int, const union ipf_addr *);
+int		 ifaddr_islocal_cb(void *, int, const union ipf_addr *);
 int		 ifaddr_name(struct ifaddr *, uint32_t, char *);
 void		 ifaddr_addr(struct ifaddr *, const char *, int,
 		    union ipf_addr *);

@@ -187,6 +187,8 @@ queue_meta(struct queue *q, struct nfqnl_msg_packet_hdr *ph,
 
 	memset(m, 0, sizeof(*m));
 	m->m_now = ipsecd_now();
+	m->m_islocal = ifaddr_islocal_cb;
+	m->m_arg = d->d_ifa;
 	dev = ph->hook == NF_INET_PRE_ROUTING ? nfq_get_indev(nfa) :
 	    nfq_get_outdev(nfa);
 	ifaddr_name(d->d_ifa, dev, q->q_ifname);

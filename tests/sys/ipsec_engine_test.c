@@ -932,6 +932,79 @@ ATF_TC_BODY(onlink6, tc)
 	env_free(&b);
 }
 
+static int
+islocal_b4(void *arg, int ver, const union ipf_addr *a)
+{
+	union ipf_addr	b;
+
+	(void)arg;
+	addr(ver, b4, &b);
+	return (ver == 4 && a->w[0] == b.w[0]);
+}
+
+/*
+ * A gateway's tunnel: the inner packet is local or routed by its own
+ * destination (m_islocal), not by the carrier's, which is always local.
+ * b's rule 1 admits tunnel 1 for local traffic (the carrier), rule 2 for
+ * routed traffic; the default denies.
+ */
+ATF_TC_WITHOUT_HEAD(inner_scope);
+ATF_TC_BODY(inner_scope, tc)
+{
+	struct env	a, b;
+	struct ipf_rule	r[3];
+	uint8_t		pkt[200], wire[400];
+	size_t		len, wlen, i, bad;
+	int		cb;
+
+	env_init(&a, 4, 1);
+	env_init(&b, 4, 1);
+	pair(&a, &b, 4, IPF_TP_E, IPF_TM_TUNNEL, 0, IPF_ALG_AES_GCM_16_128);
+	memset(r, 0, sizeof(r));
+	for (i = 0; i < 3; i++) {
+		r[i].r_ver = 4;
+		r[i].r_srcroute = 1;
+		r[i].r_dir = IPF_DIR_BOTH;
+		r[i].r_action = IPF_ACT_PERMIT;
+		r[i].r_tunnel = 1;
+	}
+	r[0].r_id = 1;
+	r[0].r_scope = IPF_SCOPE_LOCAL;
+	r[1].r_id = 2;
+	r[1].r_scope = IPF_SCOPE_ROUTE;
+	r[2].r_id = 0;
+	r[2].r_action = IPF_ACT_DENY;
+	r[2].r_tunnel = 0;
+	r[2].r_scope = IPF_SCOPE_BOTH;
+	ATF_REQUIRE(ipf_load(b.ipf, 4, r, 3, 1000, &bad) == IPF_CE_OK);
+	for (cb = 0; cb < 2; cb++) {
+		b.m.m_islocal = cb ? islocal_b4 : NULL;
+		/* To b itself, then to 198.51.100.7 behind b. */
+		for (i = 0; i < 2; i++) {
+			len = udp_pkt(4, pkt, 20);
+			if (i == 1) {
+				ATF_REQUIRE(inet_pton(AF_INET, "198.51.100.7",
+				    pkt + 16) == 1);
+				pkt[10] = pkt[11] = 0;
+				df4(pkt, 0);
+			}
+			ATF_REQUIRE_EQ(ipf_output(a.ipf, pkt, len, &a.m,
+			    &a.res), IPF_REPLACE);
+			wlen = a.res.res_len;
+			memcpy(wire, a.res.res_buf, wlen);
+			ATF_REQUIRE_EQ(ipf_input(b.ipf, wire, wlen, &b.m,
+			    &b.res), IPF_REPLACE);
+			ATF_REQUIRE_EQ(b.res.res_reason, IPF_R_DECAP);
+			ATF_REQUIRE_EQ_MSG(b.res.res_pkt.pr_rule, i == 0 ? 1 : 2,
+			    "cb %d packet %zu: rule %u", cb, i,
+			    b.res.res_pkt.pr_rule);
+			ATF_REQUIRE_EQ(b.res.res_pkt.pr_routed, i);
+		}
+	}
+	env_free(&a);
+	env_free(&b);
+}
+
 /*
  * Damaged carriers of every policy, mode and encapsulation: random bytes
  * changed, the packet cut anywhere.  Each is dropped with a reason,
@@ -1093,5 +1166,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, tcp_segments);
 	ATF_TP_ADD_TC(tp, csum_offload);
 	ATF_TP_ADD_TC(tp, onlink6);
+	ATF_TP_ADD_TC(tp, inner_scope);
 	return (atf_no_error());
 }
