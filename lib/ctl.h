@@ -87,7 +87,7 @@ struct ctl_stats {
 	uint8_t			cs_loaded4;	/* ipsec_v4 Available */
 	uint8_t			cs_loaded6;
 	uint8_t			cs_logging;
-	uint64_t		cs_enobufs;	/* packets the kernel lost */
+	uint64_t		cs_hostlost;	/* lost outside the engine */
 };
 
 /* One tunnel as ipsecd installed it (lstun -a). */

@@ -127,6 +127,9 @@ ipsecstat_counters(const struct ctl_stats *cs)
 		printf("%s: %llu\n", stat_lines[i].sl_label,
 		    (unsigned long long)v);
 	}
+	/* ipsecd's own (decision): not in any engine counter above. */
+	printf("Host packets lost: %llu\n",
+	    (unsigned long long)cs->cs_hostlost);
 	printf("Drop reasons:\n");
 	for (i = 0; i < IPF_R_MAX; i++)
 		printf("  %s: %llu\n", ipf_reason_names[i],

@@ -46,9 +46,11 @@ struct carrier {
 	union {
 		struct cmsghdr	c;
 		uint8_t		b[CMSG_SPACE(sizeof(struct in6_pktinfo)) +
-				    2 * CMSG_SPACE(sizeof(int))];
+				    2 * CMSG_SPACE(sizeof(int)) +
+				    CMSG_SPACE(sizeof(uint32_t))];
 	}		 cr_cmsg[CARRIER_BATCH];
 	uint8_t		*cr_buf;	/* CARRIER_BATCH packets */
+	uint32_t	 cr_ovfl;	/* the socket's drops, SO_RXQ_OVFL */
 	char		 cr_ifname[IPF_IFNAMSIZ];
 };
 
@@ -57,6 +59,7 @@ static void	carrier_packet(struct carrier *, uint8_t *, size_t,
 		    const struct msghdr *);
 static uint32_t	carrier_ifindex4(const struct msghdr *);
 static uint32_t	carrier_header6(uint8_t *, size_t, const struct msghdr *);
+static void	carrier_ovfl(struct carrier *, const struct msghdr *);
 
 /* The raw ESP socket of cr's version, with what it must tell. */
 static int
@@ -80,6 +83,10 @@ carrier_sock(struct carrier *cr)
 	if (setsockopt(cr->cr_fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
 	    sizeof(rcvbuf)) == -1)
 		log_warn("ESP socket: SO_RCVBUFFORCE");
+	/* What it still cannot hold is counted (ipsecstat). */
+	if (setsockopt(cr->cr_fd, SOL_SOCKET, SO_RXQ_OVFL, &on,
+	    sizeof(on)) == -1)
+		log_warn("ESP socket: SO_RXQ_OVFL");
 	return (0);
 }
 
@@ -158,10 +165,29 @@ carrier_dispatch(struct carrier *cr)
 			carrier_packet(cr, cr->cr_buf + (size_t)i *
 			    CARRIER_PKTMAX, cr->cr_msg[i].msg_len,
 			    &cr->cr_msg[i].msg_hdr);
+		if (n > 0)
+			carrier_ovfl(cr, &cr->cr_msg[n - 1].msg_hdr);
 		gro_flush(cr->cr_gro);
 		if (n < CARRIER_BATCH)
 			break;
 	}
+}
+
+/* The socket's overruns since the last look, from its running count. */
+static void
+carrier_ovfl(struct carrier *cr, const struct msghdr *mh)
+{
+	struct cmsghdr	*c;
+	uint32_t	 n;
+
+	for (c = CMSG_FIRSTHDR(mh); c != NULL;
+	    c = CMSG_NXTHDR((struct msghdr *)(uintptr_t)mh, c))
+		if (c->cmsg_level == SOL_SOCKET &&
+		    c->cmsg_type == SO_RXQ_OVFL) {
+			memcpy(&n, CMSG_DATA(c), sizeof(n));
+			cr->cr_d->d_enobufs += (uint32_t)(n - cr->cr_ovfl);
+			cr->cr_ovfl = n;
+		}
 }
 
 /* The interface an IPv4 packet arrived on, from IP_PKTINFO; 0 if none. */

@@ -483,11 +483,12 @@ control_stats(struct control *c, int fd, int clear)
 	m.m_stats.cs_loaded4 = (uint8_t)ipf_loaded(d->d_ipf, 4);
 	m.m_stats.cs_loaded6 = (uint8_t)ipf_loaded(d->d_ipf, 6);
 	m.m_stats.cs_logging = (uint8_t)d->d_logging;
-	m.m_stats.cs_enobufs = d->d_enobufs;
+	/* Queue and socket overruns, malformed messages, failed sends. */
+	m.m_stats.cs_hostlost = d->d_enobufs + d->d_bad + d->d_unsent;
 	if (clear) {
 		ipf_stats_clear(d->d_ipf);
 		d->d_log->ls_lost = 0;
-		d->d_enobufs = 0;
+		d->d_enobufs = d->d_bad = d->d_unsent = 0;
 	}
 	return (control_send(fd, &m));
 }

@@ -42,7 +42,7 @@ struct ipsecd {
 	int		 d_pidfd;	/* locked pid file, or -1 */
 	char		 d_pidpath[4096];
 	uint16_t	 d_queue;	/* NFQUEUE number */
-	uint64_t	 d_enobufs;	/* queue overruns seen */
+	uint64_t	 d_enobufs;	/* queue and ESP socket overruns */
 	uint64_t	 d_bad;		/* queued packets without payload */
 	uint64_t	 d_unsent;	/* packets inject.c could not send */
 	struct queue	*d_q;
