@@ -51,7 +51,6 @@ struct carrier {
 	}		 cr_cmsg[CARRIER_BATCH];
 	uint8_t		*cr_buf;	/* CARRIER_BATCH packets */
 	uint32_t	 cr_ovfl;	/* the socket's drops, SO_RXQ_OVFL */
-	char		 cr_ifname[IPF_IFNAMSIZ];
 };
 
 static int	carrier_sock(struct carrier *);
@@ -257,34 +256,20 @@ static void
 carrier_packet(struct carrier *cr, uint8_t *pkt, size_t len,
     const struct msghdr *mh)
 {
-	struct ipsecd		*d = cr->cr_d;
-	struct ipf_meta		 m;
-	struct ipf_result	 res;
-	uint32_t		 ifindex;
+	uint32_t	ifindex;
 
 	if (mh->msg_flags & MSG_TRUNC) {
-		d->d_bad++;
+		cr->cr_d->d_bad++;
 		return;
 	}
 	if (cr->cr_ver == 6) {
 		if (len > 65535 || (ifindex = carrier_header6(pkt, len,
 		    mh)) == 0) {
-			d->d_bad++;
+			cr->cr_d->d_bad++;
 			return;
 		}
 		len += CARRIER_IP6HDR;
 	} else
 		ifindex = carrier_ifindex4(mh);
-	memset(&m, 0, sizeof(m));
-	m.m_now = ipsecd_now();
-	m.m_local = 1;			/* the hook let only local ESP by */
-	m.m_islocal = ifaddr_islocal_cb;
-	m.m_arg = d->d_ifa;
-	ifaddr_name(d->d_ifa, ifindex, cr->cr_ifname);
-	m.m_ifname = cr->cr_ifname;
-	ifaddr_addr(d->d_ifa, cr->cr_ifname, cr->cr_ver, &m.m_ifaddr);
-	memset(&res, 0, sizeof(res));
-	gro_room(cr->cr_gro, &res.res_buf, &res.res_cap);
-	if (ipf_input(d->d_ipf, pkt, len, &m, &res) == IPF_REPLACE)
-		gro_add(cr->cr_gro, res.res_len);
+	gro_input(cr->cr_gro, pkt, len, ifindex);
 }

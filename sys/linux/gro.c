@@ -1,6 +1,7 @@
 /*
- * gro.c: decapsulated packets on their way into the TUN device, TCP
- * coalesced as a NIC's GRO would have done it.  A batch of carriers
+ * gro.c: carriers that came off the queue, through the engine, and the
+ * decapsulated packets on their way into the TUN device, TCP coalesced
+ * as a NIC's GRO would have done it.  A batch of carriers
  * (carrier.c) often holds consecutive segments of one TCP stream; one
  * super-packet written with a virtio_net_hdr (tundev.c) costs the kernel
  * one trip up the stack instead of one per segment.
@@ -49,10 +50,12 @@ struct gro_ent {
 struct gro {
 	struct tundev	*g_td;
 	struct ipsecd	*g_d;
+	char		 g_ifname[IPF_IFNAMSIZ];
 	size_t		 g_n;		/* entries in use */
 	struct gro_ent	 g_ent[GRO_MAX];
 };
 
+static void	gro_add(struct gro *, size_t);
 static void	gro_key(const uint8_t *, size_t, struct gro_key *);
 static size_t	gro_tcp(const uint8_t *, size_t, uint32_t *);
 static int	gro_same(const struct gro_ent *, const uint8_t *, size_t);
@@ -100,13 +103,34 @@ gro_put16(uint8_t *p, uint16_t v)
 	p[1] = (uint8_t)v;
 }
 
+/*
+ * A carrier for this host that came off the queue (carrier.c, natt.c):
+ * the engine filters it, opens it and filters what was inside, exactly
+ * as on the queue, writing the inner packet where gro_add() takes it.
+ */
 void
-gro_room(struct gro *g, uint8_t **buf, size_t *cap)
+gro_input(struct gro *g, const uint8_t *pkt, size_t len, uint32_t ifindex)
 {
+	struct ipsecd		*d = g->g_d;
+	struct ipf_meta		 m;
+	struct ipf_result	 res;
+
 	if (g->g_n == GRO_MAX)
 		gro_flush(g);
-	*buf = g->g_ent[g->g_n].ge_buf;
-	*cap = sizeof(g->g_ent[g->g_n].ge_buf);
+	memset(&m, 0, sizeof(m));
+	m.m_now = ipsecd_now();
+	m.m_local = 1;			/* the hook let only local ones by */
+	m.m_islocal = ifaddr_islocal_cb;
+	m.m_arg = d->d_ifa;
+	ifaddr_name(d->d_ifa, ifindex, g->g_ifname);
+	m.m_ifname = g->g_ifname;
+	ifaddr_addr(d->d_ifa, g->g_ifname, len > 0 ? pkt[0] >> 4 : 0,
+	    &m.m_ifaddr);
+	memset(&res, 0, sizeof(res));
+	res.res_buf = g->g_ent[g->g_n].ge_buf;
+	res.res_cap = sizeof(g->g_ent[g->g_n].ge_buf);
+	if (ipf_input(d->d_ipf, pkt, len, &m, &res) == IPF_REPLACE)
+		gro_add(g, res.res_len);
 }
 
 static void
@@ -215,7 +239,7 @@ gro_merge(struct gro_ent *e, const uint8_t *p, size_t len, size_t hlen,
 	return (1);
 }
 
-void
+static void
 gro_add(struct gro *g, size_t len)
 {
 	struct gro_ent	*e = &g->g_ent[g->g_n];

@@ -70,13 +70,12 @@ void		 carrier_dispatch(struct carrier *);
 void		 carrier_close(struct carrier *);
 
 /*
- * gro.c: the engine writes each decapsulated packet into gro_room();
- * gro_add() keeps it, joined to the TCP super-packet it continues;
- * gro_flush() writes all to the TUN device.
+ * gro.c: gro_input() runs a carrier that arrived on interface ifindex
+ * through the engine and keeps what comes out, joined to the TCP
+ * super-packet it continues; gro_flush() writes all to the TUN device.
  */
 struct gro	*gro_open(struct ipsecd *, struct tundev *);
-void		 gro_room(struct gro *, uint8_t **, size_t *);
-void		 gro_add(struct gro *, size_t);
+void		 gro_input(struct gro *, const uint8_t *, size_t, uint32_t);
 void		 gro_flush(struct gro *);
 void		 gro_close(struct gro *);
 
