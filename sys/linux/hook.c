@@ -9,6 +9,8 @@
  *	IPSECFILT_IN: -i TUNDEV -j RETURN	(carrier.c: engine's already)
  *		      -p esp -m addrtype --dst-type LOCAL -j RETURN
  *		      (IPv6: -m ipv6header --header esp, no extension header)
+ *		      -p udp --dport 4500 -m addrtype --dst-type LOCAL
+ *		      -j RETURN (IPv4, natt.c)
  *		      -j IPSECFILT
  *	IPSECFILT: -m mark --mark IPSECD_MARK -j RETURN
  *		   -j NFQUEUE --queue-num N
@@ -69,8 +71,8 @@ static const char *const hook_cmds[] = {
 
 static int	hook_run(const char *, int, const char *, ...);
 static void	hook_unjump(const char *);
-static int	hook_family(const char *, uint16_t, const char *, int);
-static int	hook_in(const char *, const char *, int);
+static int	hook_family(const char *, uint16_t, const char *, int, int);
+static int	hook_in(const char *, const char *, int, int);
 
 /*
  * Run "cmd -w -t table args..." and return 0 if it exited 0.  quiet:
@@ -137,7 +139,7 @@ hook_unjump(const char *cmd)
 
 /* The arriving side's chain (see the top of the file). */
 static int
-hook_in(const char *cmd, const char *tun, int v4)
+hook_in(const char *cmd, const char *tun, int v4, int natt)
 {
 	hook_run(cmd, 1, "raw", "-N", HOOK_IN, (char *)NULL);
 	if (hook_run(cmd, 0, "raw", "-F", HOOK_IN, (char *)NULL) == -1)
@@ -149,6 +151,10 @@ hook_in(const char *cmd, const char *tun, int v4)
 	    "esp", "-m", "addrtype", "--dst-type", "LOCAL", "-j", "RETURN",
 	    (char *)NULL) == -1)
 		return (-1);
+	if (tun != NULL && v4 && natt && hook_run(cmd, 0, "raw", "-A",
+	    HOOK_IN, "-p", "udp", "--dport", "4500", "-m", "addrtype",
+	    "--dst-type", "LOCAL", "-j", "RETURN", (char *)NULL) == -1)
+		return (-1);
 	/* carrier.c rebuilds a plain IPv6 header: only ESP right after it. */
 	if (tun != NULL && !v4 && hook_run(cmd, 0, "raw", "-A", HOOK_IN, "-m",
 	    "ipv6header", "--header", "esp", "-m", "addrtype", "--dst-type",
@@ -159,7 +165,8 @@ hook_in(const char *cmd, const char *tun, int v4)
 }
 
 static int
-hook_family(const char *cmd, uint16_t queue, const char *tun, int v4)
+hook_family(const char *cmd, uint16_t queue, const char *tun, int v4,
+    int natt)
 {
 	char	qnum[8];
 	size_t	i;
@@ -186,7 +193,7 @@ hook_family(const char *cmd, uint16_t queue, const char *tun, int v4)
 			return (-1);
 		}
 	}
-	if (hook_in(cmd, tun, v4) == -1) {
+	if (hook_in(cmd, tun, v4, natt) == -1) {
 		log_warnx("%s: cannot fill chain %s", cmd, HOOK_IN);
 		return (-1);
 	}
@@ -210,12 +217,12 @@ hook_family(const char *cmd, uint16_t queue, const char *tun, int v4)
 
 /* Both families or neither: half a hook would leak IPv6 in the clear. */
 int
-hook_install(uint16_t queue, const char *tun)
+hook_install(uint16_t queue, const char *tun, int natt)
 {
 	size_t	i;
 
 	for (i = 0; i < HOOK_NCMDS; i++)
-		if (hook_family(hook_cmds[i], queue, tun, i == 0) == -1) {
+		if (hook_family(hook_cmds[i], queue, tun, i == 0, natt) == -1) {
 			hook_remove();
 			return (-1);
 		}

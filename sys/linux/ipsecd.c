@@ -31,7 +31,7 @@
 #include "logrec.h"
 
 #define SYNOPSIS	"ipsecd [-d] [-q queue] | -u"
-#define IPSECD_NPOLL	(5 + IPSECD_MAXCLIENTS + 1)
+#define IPSECD_NPOLL	(6 + IPSECD_MAXCLIENTS + 1)
 
 static __attribute__((__noreturn__)) void usage(void);
 static int	ipsecd_pidfile(struct ipsecd *, const char *);
@@ -163,7 +163,10 @@ ipsecd_carrier(struct ipsecd *d)
 		d->d_car[0] = d->d_car[1] = NULL;
 		d->d_gro = NULL;
 		d->d_tun = NULL;
+		return;
 	}
+	/* Port 4500 may be another's: then ESP in UDP takes the queue. */
+	d->d_natt = natt_open(d, d->d_gro);
 }
 
 /*
@@ -213,9 +216,11 @@ ipsecd_loop(struct ipsecd *d, int sigfd)
 			    carrier_fd(d->d_car[i]) : -1;
 			pfd[3 + i].events = POLLIN;
 		}
-		nctl = control_pollfds(d->d_ctl, pfd + 5, IPSECD_NPOLL - 5);
+		pfd[5].fd = d->d_natt != NULL ? natt_fd(d->d_natt) : -1;
+		pfd[5].events = POLLIN;
+		nctl = control_pollfds(d->d_ctl, pfd + 6, IPSECD_NPOLL - 6);
 		/* Wake once a second for the tunnels' counter marks. */
-		if (poll(pfd, (nfds_t)(5 + nctl), 1000) == -1) {
+		if (poll(pfd, (nfds_t)(6 + nctl), 1000) == -1) {
 			if (errno == EINTR)
 				continue;
 			fatal("poll");
@@ -234,10 +239,12 @@ ipsecd_loop(struct ipsecd *d, int sigfd)
 			if (d->d_car[i] != NULL && (pfd[3 + i].revents &
 			    POLLIN))
 				carrier_dispatch(d->d_car[i]);
+		if (d->d_natt != NULL && (pfd[5].revents & POLLIN))
+			natt_dispatch(d->d_natt);
 		/* One datagram per burst, never one per packet. */
 		if (d->d_log->ls_nrec > 0)
 			(void)logrec_flush(d->d_log);
-		control_dispatch(d->d_ctl, pfd + 5, (size_t)nctl);
+		control_dispatch(d->d_ctl, pfd + 6, (size_t)nctl);
 	}
 }
 
@@ -335,7 +342,7 @@ main(int argc, char *argv[])
 		fatalx("cannot listen on NFQUEUE %u", d.d_queue);
 	ipsecd_carrier(&d);
 	if (hook_install(d.d_queue, d.d_tun != NULL ? tundev_name(d.d_tun) :
-	    NULL) == -1) {
+	    NULL, d.d_natt != NULL) == -1) {
 		queue_close(d.d_q);
 		control_close(d.d_ctl);
 		unlink(d.d_pidpath);
@@ -360,6 +367,7 @@ main(int argc, char *argv[])
 	inject_close(d.d_inj);
 	carrier_close(d.d_car[0]);
 	carrier_close(d.d_car[1]);
+	natt_close(d.d_natt);
 	gro_close(d.d_gro);
 	tundev_close(d.d_tun);
 	ftable_free(&d.d_table[0]);

@@ -25,6 +25,7 @@
 
 struct carrier;
 struct gro;
+struct natt;
 struct inject;
 struct logrec_sender;
 struct tundev;
@@ -52,15 +53,16 @@ struct ipsecd {
 	struct tundev	*d_tun;		/* NULL: ESP stays on the queue */
 	struct gro	*d_gro;
 	struct carrier	*d_car[2];	/* IPv4, IPv6 */
+	struct natt	*d_natt;	/* NULL: ESP in UDP by the queue */
 	struct logrec_sender *d_log;	/* records to ipsec_logd */
 };
 
 /*
  * hook.c: the iptables rules that feed the queue; with a TUN device's
  * name, arriving ESP for this host and what comes in by that device
- * skip it (carrier.c).
+ * skip it (carrier.c), and with natt IPv4 UDP to port 4500 (natt.c).
  */
-int	hook_install(uint16_t, const char *);
+int	hook_install(uint16_t, const char *, int);
 void	hook_remove(void);
 
 /* carrier.c: arriving ESP of a version, read from a raw socket in batches. */
@@ -68,6 +70,18 @@ struct carrier	*carrier_open(struct ipsecd *, struct gro *, int);
 int		 carrier_fd(const struct carrier *);
 void		 carrier_dispatch(struct carrier *);
 void		 carrier_close(struct carrier *);
+
+/*
+ * natt.c: IPv4 ESP in UDP on port 4500, read in batches, coalesced by
+ * the kernel; natt_send() sends n carriers of a cut super-packet as one
+ * UDP GSO packet, or returns -1 if they are not all alike (then
+ * inject_batch()).
+ */
+struct natt	*natt_open(struct ipsecd *, struct gro *);
+int		 natt_fd(const struct natt *);
+void		 natt_dispatch(struct natt *);
+int		 natt_send(struct natt *, const uint8_t *, size_t, size_t);
+void		 natt_close(struct natt *);
 
 /*
  * gro.c: gro_input() runs a carrier that arrived on interface ifindex

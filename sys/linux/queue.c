@@ -218,6 +218,10 @@ queue_replace(struct queue *q, uint32_t id, uint32_t info,
 	if (res->res_npkts == 1 && !(info & NFQA_SKB_GSO))
 		return (nfq_set_verdict(q->q_qh, id, NF_ACCEPT,
 		    (uint32_t)res->res_len, res->res_buf));
+	/* ESP in UDP: one GSO send, cut by the kernel at the device. */
+	if (q->q_d->d_natt != NULL && natt_send(q->q_d->d_natt, res->res_buf,
+	    res->res_len, res->res_npkts) == 0)
+		return (nfq_set_verdict(q->q_qh, id, NF_DROP, 0, NULL));
 	if (inject_batch(q->q_d->d_inj, res->res_buf, res->res_len,
 	    res->res_npkts) == -1)
 		q->q_d->d_unsent++;

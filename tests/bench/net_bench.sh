@@ -10,6 +10,8 @@
 #   logged	the same with every packet logged (the default rule with
 #		-l Y, mkfilt -g start): issue 6, logging on / off >= 0.8
 #   esp		ipsecd, a manual ESP AES-GCM-128 tunnel between A and B
+#   espudp	the same tunnel in UDP (gentun -T udp, RFC 3948), as
+#		strongSwan's libipsec always sends it: like with like
 #   swan	strongSwan IKEv2 with kernel-libipsec (userspace ESP
 #		AES-GCM-128 over TUN): the peer baseline, when installed
 #
@@ -25,7 +27,7 @@
 # shared) falls on all paths alike rather than on one.  A path's figure
 # is the median of its rounds, receiver Mbit/s.  Targets: ESP tunnel /
 # strongSwan >= 5, permit-only / accept-all >= 0.9, logged / permit-only
-# >= 0.8.  BENCH_PATHS (default "veth nfq permit logged esp swan") runs
+# >= 0.8.  BENCH_PATHS (default "veth nfq permit logged esp espudp swan") runs
 # only some paths, to look at
 # one closely.
 #
@@ -44,7 +46,7 @@ set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 SECS=${BENCH_SECONDS:-10}
 REPS=${BENCH_REPS:-3}
-PATHS=${BENCH_PATHS:-veth nfq permit logged esp swan}
+PATHS=${BENCH_PATHS:-veth nfq permit logged esp espudp swan}
 ADDR_A=10.99.0.1
 ADDR_B=10.99.0.2
 PORT=5201
@@ -157,7 +159,7 @@ setup()
 	for s in a b; do
 		ip -n "$(ns $s)" link set lo up
 		ip -n "$(ns $s)" link set "$(ns $s)" up
-		for d in permit logged esp; do
+		for d in permit logged esp espudp; do
 			mkdir -p "$work/$d/$s/conf" "$work/$d/$s/run"
 			chmod 700 "$work/$d/$s/conf" "$work/$d/$s/run"
 		done
@@ -339,7 +341,9 @@ logged_up()
 
 logged_down()
 {
-	say "A ipsecd: $(stat_of logged a permit) permitted and logged," 	    "$(stat_of logged a 'Log records lost') records lost" 	    >"$work/note.logged"
+	say "A ipsecd: $(stat_of logged a permit) permitted and logged," \
+	    "$(stat_of logged a 'Log records lost') records lost" \
+	    >"$work/note.logged"
 	ipf a logged mkfilt -g stop >/dev/null
 	ipf b logged mkfilt -g stop >/dev/null
 	ipsecd_stop logged a
@@ -347,35 +351,45 @@ logged_down()
 }
 
 # As tests/e2e/tunnel_test sets a manual tunnel up; mktun starts ipsecd.
-esp_prep()
+# tunnel_prep DIR gentun-flags...; tunnel_up DIR; tunnel_down DIR.
+tunnel_prep()
 {
-	ipf a esp gentun -v 4 -t manual -s $ADDR_A -d $ADDR_B \
-	    -e AES_GCM_16_128 >/dev/null &&
-	    ipf a esp exptun -v 4 -f "$work/exp" >/dev/null &&
-	    ipf b esp imptun -f "$work/exp" >/dev/null
+	_d=$1
+	shift
+	ipf a $_d gentun -v 4 -t manual -s $ADDR_A -d $ADDR_B \
+	    -e AES_GCM_16_128 "$@" >/dev/null &&
+	    ipf a $_d exptun -v 4 -f "$work/exp.$_d" >/dev/null &&
+	    ipf b $_d imptun -f "$work/exp.$_d" >/dev/null
 }
 
-esp_up()
+tunnel_up()
 {
-	ipf a esp mktun -v 4 >/dev/null && ipf b esp mktun -v 4 >/dev/null &&
+	ipf a $1 mktun -v 4 >/dev/null && ipf b $1 mktun -v 4 >/dev/null &&
 	    ip netns exec "$NS_A" ping -n -c 1 -W 2 $ADDR_B >/dev/null &&
-	    pa=$(ipsecd_pid esp a) && pb=$(ipsecd_pid esp b)
+	    pa=$(ipsecd_pid $1 a) && pb=$(ipsecd_pid $1 b)
 }
 
-esp_down()
+tunnel_down()
 {
-	_out=$(stat_of esp a "Outgoing ESP packets")
-	_in=$(stat_of esp b "Incoming ESP packets")
-	say "A ipsecd: $_out ESP out; B ipsecd: $_in ESP in" >"$work/note.esp"
-	ipsecd_stop esp a
-	ipsecd_stop esp b
+	_out=$(stat_of $1 a "Outgoing ESP packets")
+	_in=$(stat_of $1 b "Incoming ESP packets")
+	say "A ipsecd: $_out ESP out; B ipsecd: $_in ESP in" >"$work/note.$1"
+	ipsecd_stop $1 a
+	ipsecd_stop $1 b
 	# None would mean the figure was not the tunnel's.
 	[ "${_out:-0}" -gt 1000 ] && [ "${_in:-0}" -gt 1000 ] || {
 		say "ESP counters too low: not a tunnel figure" \
-		    >>"$work/note.esp"
+		    >>"$work/note.$1"
 		return 1
 	}
 }
+
+esp_prep()	{ tunnel_prep esp; }
+esp_up()	{ tunnel_up esp; }
+esp_down()	{ tunnel_down esp; }
+espudp_prep()	{ tunnel_prep espudp -T udp; }
+espudp_up()	{ tunnel_up espudp; }
+espudp_down()	{ tunnel_down espudp; }
 
 # strongswan.conf for both charons.  Each runs in the mount namespace
 # that ip netns exec gives it, with its own directory bound on /run:
@@ -528,6 +542,7 @@ label()
 	permit)	echo "ipsecfilt permit-only" ;;
 	logged)	echo "ipsecfilt permit, all logged" ;;
 	esp)	echo "ipsecfilt ESP AES-GCM-128 tunnel" ;;
+	espudp)	echo "ipsecfilt ESP-in-UDP AES-GCM-128" ;;
 	swan)	echo "strongSwan libipsec AES-GCM-128" ;;
 	esac
 }
@@ -596,7 +611,7 @@ run=
 skipped=
 for p in $PATHS; do
 	case $p in
-	veth | nfq | permit | logged | esp) ;;
+	veth | nfq | permit | logged | esp | espudp) ;;
 	swan)
 		if ! [ -x "$CHARON" ] || ! command -v swanctl >/dev/null; then
 			skipped="skipped: strongSwan not installed"
@@ -620,7 +635,7 @@ say "net_bench: iperf3 TCP A -> B, $REPS rounds of ${SECS} s, $(nproc)" \
 
 for p in $run; do
 	case $p in
-	logged | esp | swan)
+	logged | esp | espudp | swan)
 		${p}_prep || say "setup failed" >"$work/fail.$p" ;;
 	esac
 done
@@ -657,12 +672,14 @@ say "  busy: cores busy machine-wide; cpu A, cpu B: cores used by the" \
     "path's"
 say "  daemon in each namespace; sys: the kernel's share of those"
 say "ratios:"
+ratio espudp swan "ESP-in-UDP / strongSwan (UDP)" 5
 ratio esp swan "ESP tunnel / strongSwan" 5
 ratio permit nfq "permit-only / accept-all" 0.9
 ratio logged permit "all logged / permit-only" 0.8
 ratio nfq veth "accept-all / plain veth"
 ratio permit veth "permit-only / plain veth"
 ratio esp veth "ESP tunnel / plain veth"
+ratio espudp veth "ESP-in-UDP / plain veth"
 ratio swan veth "strongSwan / plain veth"
 say "net_bench: load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
 exit $failed
