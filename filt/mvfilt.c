@@ -46,9 +46,13 @@ main(int argc, char *argv[])
 		cmd_fail("-p 1: rule 1 for IPv4 is predefined and cannot be "
 		    "moved");
 	first = ver == 4 ? 2 : 1;
-	if (n < first || n > ftable_nuser(&ft))
+	if (n < first || n > ftable_nuser(&ft)) {
+		if (first == ftable_nuser(&ft))	/* one place it can go */
+			cmd_fail("-n %u: must be %zu for IPv%d", n, first,
+			    ver);
 		cmd_fail("-n %u: must be %zu-%zu for IPv%d", n, first,
 		    ftable_nuser(&ft), ver);
+	}
 	r = ft.ft_rules[pidx];
 	ftable_remove(&ft, pidx);
 	if (ftable_insert(&ft, n - 1, &r) == -1)
