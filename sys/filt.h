@@ -58,10 +58,13 @@ void		 filt_free(struct filt_table *);
 
 /*
  * The rule that decides the packet: the static table st with the dynamic
- * table dt (may be NULL) at its placement rule.  filt_match() uses the
- * classifiers, filt_match_linear() scans; both return the same rule.
+ * table dt (may be NULL) at its placement rule.  filt_match_cls() uses
+ * the classifiers, filt_match_linear() scans, filt_match() does for each
+ * table what is faster at its size; all three return the same rule.
  */
 struct filt_ent	*filt_match(struct filt_table *, struct filt_table *,
+		    const struct filt_key *);
+struct filt_ent	*filt_match_cls(struct filt_table *, struct filt_table *,
 		    const struct filt_key *);
 struct filt_ent	*filt_match_linear(struct filt_table *, struct filt_table *,
 		    const struct filt_key *);

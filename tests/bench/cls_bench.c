@@ -183,7 +183,7 @@ measure(struct filt_table *t, const struct filt_key *k, int linear,
 		for (i = 0; i < NPKT; i++)
 			sink += (uintptr_t)(linear ?
 			    filt_match_linear(t, NULL, &k[i]) :
-			    filt_match(t, NULL, &k[i]));
+			    filt_match_cls(t, NULL, &k[i]));
 		reps++;
 	} while ((el = now_ns() - t0) < budget);
 	(void)sink;
@@ -226,7 +226,7 @@ setup(struct rng *r, size_t n, int clustered, struct pkt_info **pp,
 		k[i].k_pkt = &p[i];
 		k[i].k_meta = &m;
 		k[i].k_dir = i % 3 ? IPF_DIR_IN : IPF_DIR_OUT;
-		if (filt_match(t, NULL, &k[i]) !=
+		if (filt_match_cls(t, NULL, &k[i]) !=
 		    filt_match_linear(t, NULL, &k[i])) {
 			fprintf(stderr, "cls_bench: classifier and linear "
 			    "scan disagree\n");
@@ -282,7 +282,7 @@ run(const char *what, int clustered)
 
 /*
  * Only the classifier, a fixed number of lookups: under callgrind with
- * --toggle-collect=filt_match the counts are the lookups' alone.
+ * --toggle-collect=filt_match_cls the counts are the lookups' alone.
  */
 static void
 run_fixed(size_t n, int clustered)
@@ -298,7 +298,7 @@ run_fixed(size_t n, int clustered)
 	t = setup(&r, n, clustered, &p, &k, &ms);
 	for (pass = 0; pass < GPASSES; pass++)
 		for (i = 0; i < NPKT; i++)
-			sink += (uintptr_t)filt_match(t, NULL, &k[i]);
+			sink += (uintptr_t)filt_match_cls(t, NULL, &k[i]);
 	(void)sink;
 	printf("%zu rules, %s: %d lookups, %zu classifier bytes\n", n,
 	    clustered ? "clustered" : "spread", GPASSES * NPKT,
@@ -345,7 +345,7 @@ main(int argc, char *argv[])
 		run_fixed((size_t)n, clustered);
 		return (0);
 	}
-	printf("Filter lookup (filt_match vs filt_match_linear), %d-packet "
+	printf("Filter lookup (filt_match_cls vs filt_match_linear), %d-packet "
 	    "mix, IPv4,\nCPU time, best of %d rounds\n\n", NPKT, ROUNDS);
 	run("Addresses spread over the IPv4 space:", 0);
 	run("Addresses clustered in one /16:", 1);
