@@ -1,8 +1,9 @@
 /*
  * crypto.c: the IPsec algorithm table and per-SA keyed OpenSSL 3 EVP
  * contexts.  Every SA keys its cipher and MAC contexts once; a packet only
- * sets the IV (EVP_CipherInit_ex2 with no key keeps the key schedule) or
- * re-initializes the HMAC from its keyed state, so no packet allocates.
+ * sets the IV (EVP_CipherInit_ex2 with no key keeps the key schedule; CBC
+ * does not even do that, see cbc_run()) or re-initializes the HMAC from its
+ * keyed state, so no packet allocates.
  * A crypto_sa is not safe for concurrent use: the caller serializes the
  * packets of one SA, as its sequence numbers and replay window need anyway.
  */
@@ -55,15 +56,21 @@ struct crypto_sa {
 	EVP_CIPHER_CTX		*cs_dctx;	/* keyed for decryption */
 	EVP_MAC_CTX		*cs_mac;	/* keyed HMAC */
 	uint8_t			 cs_salt[CRYPTO_SALTLEN];
+	/* CBC: the block each context chains from next (cbc_run()). */
+	uint8_t			 cs_echain[CRYPTO_IVMAX];
+	uint8_t			 cs_dchain[CRYPTO_IVMAX];
 };
 
 static enum crypto_err	cipher_key(const struct crypto *, struct crypto_sa *,
 			    const uint8_t *, size_t);
 static enum crypto_err	mac_key(const struct crypto *, struct crypto_sa *,
 			    const uint8_t *, size_t);
-static enum crypto_err	cipher_run(EVP_CIPHER_CTX *, const struct crypto_sa *,
-			    const uint8_t *, const uint8_t *, uint8_t *,
-			    size_t);
+static enum crypto_err	cipher_run(struct crypto_sa *, int, const uint8_t *,
+			    const uint8_t *, uint8_t *, size_t);
+static enum crypto_err	cbc_run(EVP_CIPHER_CTX *, uint8_t *, size_t, int,
+			    const uint8_t *, const uint8_t *, uint8_t *, size_t);
+static enum crypto_err	ctr_run(EVP_CIPHER_CTX *, const struct crypto_sa *,
+			    const uint8_t *, const uint8_t *, uint8_t *, size_t);
 static void		aead_nonce(const struct crypto_sa *, const uint8_t *,
 			    uint8_t *);
 
@@ -277,6 +284,7 @@ cipher_key(const struct crypto *cr, struct crypto_sa *cs, const uint8_t *key,
 {
 	const struct crypto_alg	*ca = cs->cs_enc;
 	EVP_CIPHER		*c = cr->cr_ciphers[ca - crypto_algs];
+	const uint8_t		*iv = NULL;
 
 	if (c == NULL)			/* NULL encryption: nothing to key */
 		return (CRYPTO_E_OK);
@@ -284,8 +292,10 @@ cipher_key(const struct crypto *cr, struct crypto_sa *cs, const uint8_t *key,
 	if ((cs->cs_ectx = EVP_CIPHER_CTX_new()) == NULL ||
 	    (cs->cs_dctx = EVP_CIPHER_CTX_new()) == NULL)
 		return (CRYPTO_E_NOMEM);
-	if (EVP_EncryptInit_ex2(cs->cs_ectx, c, key, NULL, NULL) != 1 ||
-	    EVP_DecryptInit_ex2(cs->cs_dctx, c, key, NULL, NULL) != 1)
+	if (ca->ca_kind == CRYPTO_K_CIPHER)
+		iv = cs->cs_echain;	/* all zero, as is cs_dchain */
+	if (EVP_EncryptInit_ex2(cs->cs_ectx, c, key, iv, NULL) != 1 ||
+	    EVP_DecryptInit_ex2(cs->cs_dctx, c, key, iv, NULL) != 1)
 		return (CRYPTO_E_LIB);
 	/*
 	 * ESP does its own padding (RFC 4303 2.4), but only the block
@@ -359,12 +369,11 @@ crypto_sa_icvlen(const struct crypto_sa *cs)
 }
 
 static enum crypto_err
-cipher_run(EVP_CIPHER_CTX *ctx, const struct crypto_sa *cs, const uint8_t *iv,
+cipher_run(struct crypto_sa *cs, int enc, const uint8_t *iv,
     const uint8_t *in, uint8_t *out, size_t len)
 {
 	const struct crypto_alg	*ca = cs->cs_enc;
-	uint8_t			 ctrblk[16];
-	int			 n, fin;
+	EVP_CIPHER_CTX		*ctx = enc ? cs->cs_ectx : cs->cs_dctx;
 
 	if (ca->ca_kind != CRYPTO_K_CIPHER)
 		return (CRYPTO_E_ALG);
@@ -374,15 +383,72 @@ cipher_run(EVP_CIPHER_CTX *ctx, const struct crypto_sa *cs, const uint8_t *iv,
 		memmove(out, in, len);
 		return (CRYPTO_E_OK);
 	}
-	if (ca->ca_saltlen != 0) {
-		/* RFC 3686 4: nonce || IV || block counter starting at 1. */
-		memcpy(ctrblk, cs->cs_salt, CRYPTO_SALTLEN);
-		memcpy(ctrblk + CRYPTO_SALTLEN, iv, ca->ca_ivlen);
-		memset(ctrblk + 12, 0, 3);
-		ctrblk[15] = 1;
-		iv = ctrblk;
+	if (ca->ca_saltlen != 0)
+		return (ctr_run(ctx, cs, iv, in, out, len));
+	if (len == 0)
+		return (CRYPTO_E_OK);
+	return (cbc_run(ctx, enc ? cs->cs_echain : cs->cs_dchain,
+	    ca->ca_ivlen, enc, iv, in, out, len));
+}
+
+/*
+ * CBC without a per-packet IV init: in OpenSSL 3.0 an IV-only
+ * EVP_CipherInit_ex2() and its EVP_CipherFinal_ex() cost more than
+ * decrypting 1400 bytes (parameter replay and lookups).  A CBC context
+ * chains: after each update it encrypts the next first block against the
+ * last ciphertext block it produced or consumed, which we keep in chain.
+ * The first block of a packet must be E(P1 ^ iv) and decrypts to
+ * D(C1) ^ iv (RFC 3602 2), so iv ^ chain is folded into the plaintext
+ * before encrypting and into the output after decrypting: the bytes are
+ * those of a fresh init with iv, and the context is never re-keyed.
+ */
+static enum crypto_err
+cbc_run(EVP_CIPHER_CTX *ctx, uint8_t *chain, size_t bs, int enc,
+    const uint8_t *iv, const uint8_t *in, uint8_t *out, size_t len)
+{
+	uint8_t	last[CRYPTO_IVMAX];
+	size_t	i;
+	int	n;
+
+	if (enc) {
+		if (out != in)
+			memmove(out, in, len);
+		for (i = 0; i < bs; i++)
+			out[i] ^= iv[i] ^ chain[i];
+		in = out;
+	} else
+		memcpy(last, in + len - bs, bs);	/* in may be out */
+	if (EVP_CipherUpdate(ctx, out, &n, in, (int)len) != 1 ||
+	    (size_t)n != len) {
+		/* Where the context stands is unknown: start it over. */
+		ERR_clear_error();
+		memset(chain, 0, bs);
+		(void)EVP_CipherInit_ex2(ctx, NULL, NULL, chain, -1, NULL);
+		return (CRYPTO_E_LIB);
 	}
-	if (EVP_CipherInit_ex2(ctx, NULL, NULL, iv, -1, NULL) != 1 ||
+	if (enc) {
+		memcpy(chain, out + len - bs, bs);
+		return (CRYPTO_E_OK);
+	}
+	for (i = 0; i < bs; i++)
+		out[i] ^= iv[i] ^ chain[i];
+	memcpy(chain, last, bs);
+	return (CRYPTO_E_OK);
+}
+
+/* RFC 3686 4: the counter block is nonce || IV || 32-bit counter from 1. */
+static enum crypto_err
+ctr_run(EVP_CIPHER_CTX *ctx, const struct crypto_sa *cs, const uint8_t *iv,
+    const uint8_t *in, uint8_t *out, size_t len)
+{
+	uint8_t	ctrblk[16];
+	int	n, fin;
+
+	memcpy(ctrblk, cs->cs_salt, CRYPTO_SALTLEN);
+	memcpy(ctrblk + CRYPTO_SALTLEN, iv, cs->cs_enc->ca_ivlen);
+	memset(ctrblk + 12, 0, 3);
+	ctrblk[15] = 1;
+	if (EVP_CipherInit_ex2(ctx, NULL, NULL, ctrblk, -1, NULL) != 1 ||
 	    EVP_CipherUpdate(ctx, out, &n, in, (int)len) != 1 ||
 	    EVP_CipherFinal_ex(ctx, out + n, &fin) != 1 ||
 	    (size_t)n + (size_t)fin != len) {
@@ -396,14 +462,14 @@ enum crypto_err
 crypto_encrypt(struct crypto_sa *cs, const uint8_t *iv, const uint8_t *in,
     uint8_t *out, size_t len)
 {
-	return (cipher_run(cs->cs_ectx, cs, iv, in, out, len));
+	return (cipher_run(cs, 1, iv, in, out, len));
 }
 
 enum crypto_err
 crypto_decrypt(struct crypto_sa *cs, const uint8_t *iv, const uint8_t *in,
     uint8_t *out, size_t len)
 {
-	return (cipher_run(cs->cs_dctx, cs, iv, in, out, len));
+	return (cipher_run(cs, 0, iv, in, out, len));
 }
 
 /* RFC 4106 4, RFC 7634 2: the 12-byte nonce is salt || explicit IV. */
