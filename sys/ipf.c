@@ -23,6 +23,7 @@ struct ipf_pass {
 	struct ipf_meta		 ps_inmeta;	/* the inner packet's */
 	struct ipf_vtab		*ps_vt;		/* NULL: version not loaded */
 	struct filt_ent		*ps_ent;	/* the rule that decided */
+	struct filt_ent		*ps_carrier;	/* the rule that let it in */
 	uint32_t		 ps_rule;	/* its id, or IPF_RULE_NONE */
 	uint32_t		 ps_tunnel;	/* tunnel named in the log */
 	uint8_t			 ps_log;
@@ -320,7 +321,8 @@ ipf_unwrap(struct ipf *ipf, struct ipf_pass *ps, uint32_t *tid)
 /*
  * The carrier was permitted and unwrapped into res_buf: count its rule,
  * then make the inner packet the one being filtered, marked with the
- * tunnel it came through.
+ * tunnel it came through.  A rule that admits the inner packet too (a
+ * tunnel rule wide enough for both) counts the packet once, not twice.
  */
 static int
 ipf_inner(struct ipf_pass *ps, uint32_t tid)
@@ -333,6 +335,7 @@ ipf_inner(struct ipf_pass *ps, uint32_t tid)
 	if (ps->ps_ent != NULL) {
 		ps->ps_ent->fe_packets++;
 		ps->ps_ent->fe_bytes += ps->ps_pkt.p_len;
+		ps->ps_carrier = ps->ps_ent;
 		ps->ps_ent = NULL;
 	}
 	ps->ps_rule = IPF_RULE_NONE;
@@ -470,7 +473,7 @@ ipf_count(struct ipf *ipf, const struct ipf_pass *ps, enum ipf_reason why,
 			st->st_out_deny++;
 	} else if ((ps->ps_pkt.p_flags & PKT_F_SRCRT) && ps->ps_vt != NULL)
 		st->st_srcrte++;
-	if (ps->ps_ent != NULL) {
+	if (ps->ps_ent != NULL && ps->ps_ent != ps->ps_carrier) {
 		ps->ps_ent->fe_packets++;
 		ps->ps_ent->fe_bytes += ps->ps_pkt.p_len;
 	}

@@ -275,6 +275,7 @@ ATF_TC_BODY(matrix, tc)
 	struct env		a, b;
 	struct ipf_stats	st;
 	struct ipf_sastat	ss[4];
+	struct ipf_rulestat	rs[2];
 	uint8_t			pkt[1500];
 	size_t			len, c, p, s, k;
 	int			ver, mode, udp, cases = 0;
@@ -305,6 +306,10 @@ ATF_TC_BODY(matrix, tc)
 		ATF_REQUIRE_EQ(st.st_in_esp + st.st_in_ah, 12 * k);
 		ATF_REQUIRE_EQ(st.st_reason[IPF_R_DECAP], 12);
 		ATF_REQUIRE_EQ(st.st_sa_added, 2 * k);
+		/* Rule 1 admits carrier and inner packet: one hit each. */
+		ATF_REQUIRE_EQ(ipf_rulestats(b.ipf, ver, 0, rs, 2, 1000), 2);
+		ATF_REQUIRE_EQ(rs[0].rs_id, 1);
+		ATF_REQUIRE_EQ(rs[0].rs_packets, 12);
 		/* Per SA: every SA of the bundle saw all 12, both ways. */
 		ATF_REQUIRE_EQ(ipf_tunnel_sastats(b.ipf, ver, 1, ss, 4),
 		    (int)(2 * k));
