@@ -7,7 +7,10 @@
  * file whole.  A crash at any point leaves the old or the new file,
  * never a mix (architecture.md 6).  A command that changes several files
  * writes every temp file before the first rename (struct db_txn), so an
- * error such as a full disk changes none of them.
+ * error such as a full disk changes none of them, and names its renames
+ * in DB_INTENT before making them, so that a crash between two renames
+ * is finished by the next writer (db_recover()) instead of leaving one
+ * file new and the next old.
  */
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -26,7 +29,15 @@
 #include "db.h"
 
 #define DB_MAXSIZE	(64 * 1024 * 1024)	/* far above 65535 rules */
+#define DB_INTENT	".commit"	/* renames of a change under way */
+#define DB_INTENTMAX	(DB_TXNMAX * (2 * NAME_MAX + 2) + 8)
 
+static int	db_recover(const char *, char *, size_t);
+static int	db_replay(int, char *);
+static int	db_istemp(const char *, const char *);
+static int	db_intent(const struct db_txn *, const char *, char *, size_t);
+static int	db_intentpath(const char *, char *, size_t);
+static const char *db_base(const char *);
 static void	db_sweep(const char *);
 static int	db_secure(int, const char *, char *, size_t);
 static int	db_syncdir(const char *, char *, size_t);
@@ -58,8 +69,103 @@ db_lock(char *err, size_t errlen)
 		close(fd);
 		return (-1);
 	}
+	/* Finish a dead writer's change before its temp files are swept. */
+	if (db_recover(dir, err, errlen) == -1) {
+		close(fd);
+		return (-1);
+	}
 	db_sweep(dir);
 	return (fd);
+}
+
+/*
+ * A DB_INTENT left in dir is a writer's that died after writing it: if it
+ * is whole (it ends with "end"), every temp file it names was written and
+ * fsync'd, and some may already be renamed; rename the others.  If it is
+ * not whole, the writer died before its first rename and the sweep takes
+ * its temp files.  A change that cannot be finished stops every write:
+ * one made anyway could later be overwritten by the stale temp files.
+ */
+static int
+db_recover(const char *dir, char *err, size_t errlen)
+{
+	char	buf[DB_INTENTMAX + 1];
+	size_t	len = 0;
+	ssize_t	n;
+	int	dfd, fd, rv = -1;
+
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+		return (-1);
+	}
+	if ((fd = openat(dfd, DB_INTENT, O_RDONLY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1) {
+		rv = errno == ENOENT ? 0 : -1;
+		goto done;
+	}
+	while (len < DB_INTENTMAX && (n = read(fd, buf + len,
+	    DB_INTENTMAX - len)) != 0) {
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			close(fd);
+			goto done;
+		}
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	if (len >= 4 && strcmp(buf + len - 4, "end\n") == 0 &&
+	    db_replay(dfd, buf) == -1)
+		goto done;
+	if (unlinkat(dfd, DB_INTENT, 0) == -1 || fsync(dfd) == -1)
+		goto done;
+	rv = 0;
+done:
+	if (rv == -1)
+		snprintf(err, errlen, "%s/%s: an interrupted change cannot be "
+		    "finished: %s", dir, DB_INTENT, strerror(errno));
+	close(dfd);
+	return (rv);
+}
+
+/* The renames of a whole intent, "TEMP NAME" a line, those not yet done. */
+static int
+db_replay(int dfd, char *buf)
+{
+	char	*line, *tmp, *name, *last;
+
+	for (line = strtok_r(buf, "\n", &last); line != NULL &&
+	    strcmp(line, "end") != 0; line = strtok_r(NULL, "\n", &last)) {
+		tmp = line;
+		if ((name = strchr(line, ' ')) == NULL)
+			goto bad;
+		*name++ = '\0';
+		if (!db_istemp(tmp, name))
+			goto bad;
+		if (renameat(dfd, tmp, dfd, name) == -1 && errno != ENOENT)
+			return (-1);
+	}
+	return (0);
+bad:
+	errno = EINVAL;
+	return (-1);
+}
+
+/* tmp is a temp file of name, both plain names in the directory. */
+static int
+db_istemp(const char *tmp, const char *name)
+{
+	size_t	n = strlen(name), i;
+
+	if (n == 0 || strchr(name, '/') != NULL || name[0] == '.' ||
+	    strncmp(tmp, name, n) != 0 || tmp[n] != '.' ||
+	    strlen(tmp + n + 1) != 6)
+		return (0);
+	for (i = n + 1; tmp[i] != '\0'; i++)
+		if (!isalnum((unsigned char)tmp[i]))
+			return (0);
+	return (1);
 }
 
 /*
@@ -300,17 +406,93 @@ db_samedir(const char *a, const char *b)
 	return (la == lb && strncmp(a, b, la) == 0);
 }
 
+/*
+ * Before the first of several renames: DB_INTENT, in the files' directory,
+ * names each temp file and its database, "end" last, fsync'd with the
+ * directory entries of the temp files.
+ */
+static int
+db_intent(const struct db_txn *txn, const char *path, char *err,
+    size_t errlen)
+{
+	char	buf[DB_INTENTMAX];
+	size_t	len = 0, i;
+	int	fd, n;
+
+	for (i = 0; i < txn->dt_n; i++) {
+		n = snprintf(buf + len, sizeof(buf) - len, "%s %s\n",
+		    db_base(txn->dt_tmp[i]), db_base(txn->dt_path[i]));
+		if (n < 0 || (size_t)n >= sizeof(buf) - len - 4) {
+			snprintf(err, errlen, "%s: name too long",
+			    txn->dt_path[i]);
+			return (-1);
+		}
+		len += (size_t)n;
+	}
+	memcpy(buf + len, "end\n", 4);
+	len += 4;
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+	    0600);
+	if (fd == -1 || write(fd, buf, len) != (ssize_t)len ||
+	    fsync(fd) == -1) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		if (fd != -1) {
+			close(fd);
+			unlink(path);
+		}
+		return (-1);
+	}
+	close(fd);
+	return (db_syncdir(path, err, errlen));
+}
+
+/* DB_INTENT next to file; 0, or -1 if the name does not fit. */
+static int
+db_intentpath(const char *file, char *out, size_t outlen)
+{
+	const char	*slash = strrchr(file, '/');
+	int		 n;
+
+	n = slash == NULL ? snprintf(out, outlen, "%s", DB_INTENT) :
+	    snprintf(out, outlen, "%.*s/%s", (int)(slash - file), file,
+	    DB_INTENT);
+	return (n < 0 || (size_t)n >= outlen ? -1 : 0);
+}
+
+static const char *
+db_base(const char *path)
+{
+	const char	*slash = strrchr(path, '/');
+
+	return (slash == NULL ? path : slash + 1);
+}
+
 int
 db_commit(struct db_txn *txn, char *err, size_t errlen)
 {
+	char	intent[PATH_MAX];
 	size_t	i, j;
+	int	journal;
 
+	/* One file needs no intent: its rename alone is atomic. */
+	journal = txn->dt_n > 1 && db_intentpath(txn->dt_path[0], intent,
+	    sizeof(intent)) == 0;
+	for (i = 1; i < txn->dt_n; i++)
+		if (!db_samedir(txn->dt_path[0], txn->dt_path[i]))
+			journal = 0;
+	if (journal && db_intent(txn, intent, err, errlen) == -1) {
+		db_abort(txn);
+		return (-1);
+	}
 	for (i = 0; i < txn->dt_n; i++) {
 		if (rename(txn->dt_tmp[i], txn->dt_path[i]) == -1) {
+			/* Said, and not to be finished by a later writer. */
 			snprintf(err, errlen, "%s: %s", txn->dt_path[i],
 			    strerror(errno));
 			for (j = i; j < txn->dt_n; j++)
 				unlink(txn->dt_tmp[j]);
+			if (journal)
+				unlink(intent);
 			txn->dt_n = 0;
 			return (-1);
 		}
@@ -324,6 +506,9 @@ db_commit(struct db_txn *txn, char *err, size_t errlen)
 			return (-1);
 		}
 	}
+	/* Every rename is durable: the intent has done its work. */
+	if (journal)
+		(void)unlink(intent);
 	txn->dt_n = 0;
 	return (0);
 }

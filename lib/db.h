@@ -34,8 +34,10 @@ int	db_save(const char *, const char *, size_t, char *, size_t);
  * Several files changed by one command (gentun: the tunnel and the filter
  * table) are all staged first, each in its temp file, and renamed only
  * once every one is written.  A failure while staging (a full disk)
- * removes every temp file and leaves every database as it was.  A crash
- * between two renames can still leave one file new and the next old.
+ * removes every temp file and leaves every database as it was.  Before
+ * the first rename the renames are written down ($IPSEC_CONFDIR/.commit);
+ * a crash between two of them is finished by the next db_lock(), so a
+ * change is never left half made past the next writer.
  */
 #define DB_TXNMAX	4		/* imptun: tun4, tun6, filt4, filt6 */
 
