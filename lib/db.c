@@ -436,10 +436,8 @@ db_intent(const struct db_txn *txn, const char *path, char *err,
 	if (fd == -1 || write(fd, buf, len) != (ssize_t)len ||
 	    fsync(fd) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		if (fd != -1) {
+		if (fd != -1)
 			close(fd);
-			unlink(path);
-		}
 		return (-1);
 	}
 	close(fd);
@@ -482,6 +480,7 @@ db_commit(struct db_txn *txn, char *err, size_t errlen)
 			journal = 0;
 	if (journal && db_intent(txn, intent, err, errlen) == -1) {
 		db_abort(txn);
+		unlink(intent);
 		return (-1);
 	}
 	for (i = 0; i < txn->dt_n; i++) {
