@@ -83,6 +83,7 @@ main(int argc, char *argv[])
 	cmd_init("ckfilt", SYNOPSIS);
 	cmd_getopt(argc, argv, "v:O", &cf);
 	v = cmd_version(&cf, 0);
+	cmd_settle();
 	if (v == 0 || v == 4)
 		bad |= ckfilt_version(4, cf.cf_val['O'] != NULL);
 	if (v == 0 || v == 6)

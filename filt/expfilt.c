@@ -41,6 +41,7 @@ main(int argc, char *argv[])
 	cmd_init("expfilt", SYNOPSIS);
 	cmd_getopt(argc, argv, "v:f:l:pqr", &cf);
 	v = cmd_version(&cf, 0);
+	cmd_settle();
 	if (cf.cf_val['f'] == NULL)
 		cmd_usage("-f is required");
 	pflag = cf.cf_val['p'] != NULL;

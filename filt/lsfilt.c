@@ -174,6 +174,7 @@ main(int argc, char *argv[])
 	cmd_init("lsfilt", SYNOPSIS);
 	cmd_getopt(argc, argv, "v:n:adO", &cf);
 	v = cmd_version(&cf, 0);
+	cmd_settle();
 	cmd_exclusive(&cf, 'a', 'd');
 	cmd_exclusive(&cf, 'n', 'a');
 	cmd_exclusive(&cf, 'n', 'd');

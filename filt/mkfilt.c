@@ -198,6 +198,7 @@ main(int argc, char *argv[])
 		mkfilt_default(vers, nv, action);
 	if (cf.cf_val['u'] != NULL) {
 		/* Every version checked before any is loaded. */
+		cmd_settle();
 		for (i = 0; i < nv; i++)
 			mkfilt_check(vers[i]);
 		if ((fd = ctl_start(err, sizeof(err))) == -1)

@@ -104,6 +104,7 @@ conf_parse(struct pcf_conf *c, int argc, char **argv)
 	if (cf.cf_val['D'] == NULL && cf.cf_val['L'] == NULL)
 		cmd_usage("-D or -L is required");
 	c->c_ver = cmd_version(&cf, 0);
+	cmd_settle();
 	c->c_out = cf.cf_val['w'];
 	c->c_reasons = cf.cf_val['d'] != NULL;
 	if ((d = cf.cf_val['D']) != NULL) {

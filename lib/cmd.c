@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "db.h"
 
 static void	cmd_vmsg(const char *, const char *, va_list)
 		    __attribute__((__format__(__printf__, 2, 0)));
@@ -131,4 +132,17 @@ cmd_exclusive(const struct cmd_flags *cf, int a, int b)
 {
 	if (cf->cf_val[a] != NULL && cf->cf_val[b] != NULL)
 		cmd_usage("-%c and -%c cannot be used together", a, b);
+}
+
+/*
+ * For the commands that read the databases without the lock: a change a
+ * dead writer left half made is finished before they read (db_settle()).
+ */
+void
+cmd_settle(void)
+{
+	char	err[1024];
+
+	if (db_settle(err, sizeof(err)) == -1)
+		cmd_fail("%s", err);
 }

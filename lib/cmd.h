@@ -29,4 +29,7 @@ void	cmd_fail(const char *, ...)
 void	cmd_warn(const char *, ...)
 	    __attribute__((__format__(__printf__, 1, 2)));
 
+/* Readers call this before reading the databases; exits 1 on failure. */
+void	cmd_settle(void);
+
 #endif /* CMD_H */

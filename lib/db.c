@@ -32,6 +32,9 @@
 #define DB_INTENT	".commit"	/* renames of a change under way */
 #define DB_INTENTMAX	(DB_TXNMAX * (2 * NAME_MAX + 2) + 8)
 
+/* This process holds the lock (db_settle() must not wait for itself). */
+static int	db_held;
+
 static int	db_recover(const char *, char *, size_t);
 static int	db_replay(int, char *);
 static int	db_istemp(const char *, const char *);
@@ -75,7 +78,33 @@ db_lock(char *err, size_t errlen)
 		return (-1);
 	}
 	db_sweep(dir);
+	db_held = 1;
 	return (fd);
+}
+
+/*
+ * Readers do not lock, but a change that a dead writer left half made
+ * must not be what they read, nor what mkfilt -u loads at boot: with a
+ * DB_INTENT present, take the lock, which finishes it (or waits the
+ * milliseconds a live writer needs for its renames).  Not in ipsecd: its
+ * loop must never wait on a command.
+ */
+int
+db_settle(char *err, size_t errlen)
+{
+	char	path[PATH_MAX];
+	int	fd;
+
+	if (db_held)			/* db_lock() has done it */
+		return (0);
+	if (confdir_path(DB_INTENT, path, sizeof(path), err, errlen) == -1)
+		return (-1);
+	if (access(path, F_OK) == -1)
+		return (0);
+	if ((fd = db_lock(err, errlen)) == -1)
+		return (-1);
+	db_unlock(fd);
+	return (0);
 }
 
 /*
@@ -206,8 +235,10 @@ db_sweep(const char *dir)
 void
 db_unlock(int fd)
 {
-	if (fd != -1)
-		close(fd);		/* releases the flock */
+	if (fd == -1)
+		return;
+	close(fd);			/* releases the flock */
+	db_held = 0;
 }
 
 /*

@@ -18,6 +18,12 @@ int	db_lock(char *, size_t);
 void	db_unlock(int);
 
 /*
+ * For commands that only read: if a writer died in the middle of a change
+ * of several files, finish it under the lock first.  Returns 0, or -1.
+ */
+int	db_settle(char *, size_t);
+
+/*
  * Read a whole file into a NUL-terminated buffer the caller frees.
  * Returns 0, 1 if the file does not exist (*buf NULL), -1 on error
  * (insecure permissions included).

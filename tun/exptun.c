@@ -129,6 +129,7 @@ main(int argc, char *argv[])
 	cmd_init("exptun", SYNOPSIS);
 	cmd_getopt(argc, argv, "v:f:t:r", &cf);
 	v = cmd_version(&cf, 0);
+	cmd_settle();
 	if ((dir = cf.cf_val['f']) == NULL)
 		cmd_usage("-f is required");
 	if (*dir == '\0')

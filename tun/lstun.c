@@ -66,6 +66,7 @@ main(int argc, char *argv[])
 	cmd_init("lstun", SYNOPSIS);
 	cmd_getopt(argc, argv, "v:t:p:aO", &cf);
 	v = cmd_version(&cf, 0);
+	cmd_settle();
 	cmd_exclusive(&cf, 'p', 'a');
 	oflag = cf.cf_val['O'] != NULL;
 	if ((p = cf.cf_val['p']) != NULL && strcasecmp(p, "manual") != 0)
