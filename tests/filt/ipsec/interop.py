@@ -16,12 +16,20 @@ matrix batched into one database, one capture and one pcapfilt run:
                  of each drop
   uat DIR        tshark esp_sa lines for the cases tshark can decrypt
   tshark DIR     compare DIR/tshark.txt with what each case carried
+  stream DIR     instead of setup: the ESP cases without UDP, STREAM
+                 packets through every SA, the cases interleaved;
+                 DIR/in.pcap the peer's STREAM carriers per SA, sequence
+                 numbers 1, 2, ...  checkout, uat and tshark then work on
+                 it as on the matrix
+  streamin DIR   dec.pcap holds every original of the stream, in order
 
 Cases: every ESP algorithm pair of aix-reference.md 4.2 (AEADs with NONE)
 x transport/tunnel x IPv4/IPv6 x UDP encapsulation off/on; AH with every
 MAC x mode x family; AH+ESP in both orders with every ESP pair, modes,
 families and AH MACs taking turns.  ESN stays off: scapy leaves the high
 half out of a non-AEAD ICV (lab README), and tests/sys covers ESN.
+The stream makes sure a packet's bytes owe nothing to the packets before
+it on its SA (crypto.c chains its CBC contexts across packets).
 """
 import hmac
 import json
@@ -102,9 +110,8 @@ def hexkey(b):
     return "0x" + b.hex()
 
 
-def setup(d):
-    rnd = random.Random(4303)
-    cs = cases()
+def define(cs, rnd):
+    """One tunnel per case, by gentun, with keys and SPIs of its own."""
     n = {4: 0, 6: 0}
     for i, c in enumerate(cs):
         n[c["ver"]] += 1
@@ -141,6 +148,17 @@ def setup(d):
         r = subprocess.run(argv, capture_output=True, text=True)
         if r.returncode != 0:
             sys.exit("case %d: %s: %s" % (i, " ".join(argv), r.stderr))
+
+
+def save(d, cs, k):
+    with open(os.path.join(d, "cases.json"), "w") as f:
+        json.dump({"stream": k, "cases": cs}, f)
+
+
+def setup(d):
+    rnd = random.Random(4303)
+    cs = cases()
+    define(cs, rnd)
     wrpcap(os.path.join(d, "out.pcap"), [clear(c, i, out=True)
                                          for i, c in enumerate(cs)],
            linktype=DLT_RAW)
@@ -148,8 +166,31 @@ def setup(d):
     for i, c in enumerate(cs):
         inb += inbound(c, i, rnd)
     wrpcap(os.path.join(d, "in.pcap"), inb, linktype=DLT_RAW)
-    with open(os.path.join(d, "cases.json"), "w") as f:
-        json.dump(cs, f)
+    save(d, cs, 1)
+
+
+STREAM = 4      # packets through each SA in the stream steps
+
+
+def stream(d):
+    rnd = random.Random(7303)
+    cs = [c for c in cases() if c["pol"] == "e" and not c["udp"]]
+    define(cs, rnd)
+    fr = frames(cs, STREAM)
+    wrpcap(os.path.join(d, "out.pcap"), [clear(c, j, out=True)
+                                         for c, j in fr], linktype=DLT_RAW)
+    # One scapy SA per case for the whole stream: it numbers 1, 2, ...
+    peer = [sas(c, "d")[0] for c in cs]
+    wrpcap(os.path.join(d, "in.pcap"),
+           [ipcls(c)(raw(peer[j % len(cs)].encrypt(clear(c, j, out=False))))
+            for c, j in fr], linktype=DLT_RAW)
+    save(d, cs, STREAM)
+
+
+def frames(cs, k):
+    """Packet j of a capture: case j mod n, the j-th cleartext; k rounds
+    of every case in turn (k = 1: the matrix, one packet per case)."""
+    return [(cs[j % len(cs)], j) for j in range(k * len(cs))]
 
 
 def ipcls(c):
@@ -319,34 +360,43 @@ def inbound(c, i, rnd):
 
 
 def load(d):
+    """The cases and how many packets each SA carries."""
     with open(os.path.join(d, "cases.json")) as f:
-        return json.load(f)
+        j = json.load(f)
+    return j["cases"], j["stream"]
 
 
 def checkout(d):
-    cs = load(d)
+    cs, k = load(d)
+    fr = frames(cs, k)
     pk = rdpcap(os.path.join(d, "enc.pcap"))
-    if len(pk) != len(cs):
-        sys.exit("enc.pcap: %d packets for %d cases" % (len(pk), len(cs)))
+    if len(pk) != len(fr):
+        sys.exit("enc.pcap: %d packets for %d" % (len(pk), len(fr)))
     bad = 0
-    for i, (c, p) in enumerate(zip(cs, pk)):
+    for (c, j), p in zip(fr, pk):
         try:
             q = ipcls(c)(raw(p))
             if c["udp"]:
                 check_natt(c, q)
+            if k > 1 and c["pol"] == "e" and q[ESP].seq != j // len(cs) + 1:
+                raise ValueError("sequence number %d" % q[ESP].seq)
             for sa in reversed(sas(c, "s")):
                 q = sa.decrypt(q)
                 q = ipcls(c)(raw(q))
             if c["udp"] and c["ver"] == 6 and c["mode"] == "transport":
                 q = scapy_natt6(q)
-            if raw(q) != raw(clear(c, i, out=True)):
+            if raw(q) != raw(clear(c, j, out=True)):
                 raise ValueError("inner packet differs")
         except Exception as e:  # noqa: BLE001
             bad += 1
-            print("case %d %s: %s" % (i, desc(c), e), file=sys.stderr)
+            print("packet %d %s: %s" % (j, desc(c), e), file=sys.stderr)
     if bad:
-        sys.exit("%d of %d cases failed" % (bad, len(cs)))
-    print("%d cases decrypted and verified by scapy" % len(cs))
+        sys.exit("%d of %d packets failed" % (bad, len(fr)))
+    if k == 1:
+        print("%d cases decrypted and verified by scapy" % len(cs))
+    else:
+        print("%d packets, %d through each of %d SAs, decrypted and "
+              "verified by scapy" % (len(fr), k, len(cs)))
 
 
 def check_natt(c, q):
@@ -383,7 +433,7 @@ def desc(c):
 
 
 def checkin(d):
-    cs = load(d)
+    cs, _ = load(d)
     pk = rdpcap(os.path.join(d, "dec.pcap"))
     with open(os.path.join(d, "in.txt")) as f:
         lines = f.read().splitlines()
@@ -407,13 +457,33 @@ def checkin(d):
           (len(cs), 5 * len(cs)))
 
 
+def streamin(d):
+    cs, k = load(d)
+    fr = frames(cs, k)
+    pk = rdpcap(os.path.join(d, "dec.pcap"))
+    with open(os.path.join(d, "in.txt")) as f:
+        lines = f.read().splitlines()
+    if len(pk) != len(fr) or len(lines) != len(fr):
+        sys.exit("dec.pcap: %d packets, in.txt %d lines for %d" %
+                 (len(pk), len(lines), len(fr)))
+    bad = 0
+    for (c, j), p, ln in zip(fr, pk, lines):
+        if not ln.endswith(" X:decap") or raw(p) != raw(clear(c, j, out=False)):
+            bad += 1
+            print("packet %d %s: %s" % (j, desc(c), ln), file=sys.stderr)
+    if bad:
+        sys.exit("%d of %d packets failed" % (bad, len(fr)))
+    print("%d packets, %d through each of %d SAs, decrypted by pcapfilt" %
+          (len(fr), k, len(cs)))
+
+
 def tshark_ok(c):
     """ESP outermost (e, and ae: AH inside it) and a cipher tshark has."""
     return c["pol"] in ("e", "ae") and ALL[c["enc"]][2] is not None
 
 
 def uat(d):
-    for c in load(d):
+    for c in load(d)[0]:
         if not tshark_ok(c):
             continue
         kk = c["keys"]
@@ -427,28 +497,31 @@ def uat(d):
 def tshark(d):
     """tshark.txt: frame number, ICV verdict, UDP ports and payload of the
     innermost datagram, one line per frame of enc.pcap."""
-    cs = load(d)
+    cs, k = load(d)
     with open(os.path.join(d, "tshark.txt")) as f:
         rows = [ln.split("\t") for ln in f.read().splitlines()]
     n = bad = 0
-    for i, c in enumerate(cs):
+    for (c, j), row in zip(frames(cs, k), rows):
         if not tshark_ok(c):
             continue
         n += 1
-        row = rows[i]
-        want = raw(clear(c, i, out=True)[UDP].payload).hex()
+        want = raw(clear(c, j, out=True)[UDP].payload).hex()
         icv = row[1] if len(row) > 1 else ""
         data = row[-1].split(",")[-1] if len(row) > 2 else ""
         if data != want or (c["eauth"] != "NONE" and "1" not in icv.split(",")
                             and "True" not in icv.split(",")):
             bad += 1
-            print("case %d %s: tshark icv %r data %s..." % (
-                i, desc(c), icv, data[:16]), file=sys.stderr)
+            print("packet %d %s: tshark icv %r data %s..." % (
+                j, desc(c), icv, data[:16]), file=sys.stderr)
     if bad:
-        sys.exit("%d of %d tshark cases failed" % (bad, n))
-    print("%d cases decrypted by tshark" % n)
+        sys.exit("%d of %d tshark packets failed" % (bad, n))
+    if k == 1:
+        print("%d cases decrypted by tshark" % n)
+    else:
+        print("%d packets decrypted by tshark" % n)
 
 
 if __name__ == "__main__":
     {"setup": setup, "checkout": checkout, "checkin": checkin, "uat": uat,
-     "tshark": tshark}[sys.argv[1]](sys.argv[2])
+     "tshark": tshark, "stream": stream,
+     "streamin": streamin}[sys.argv[1]](sys.argv[2])
