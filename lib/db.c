@@ -39,7 +39,7 @@ static int	db_recover(const char *, char *, size_t);
 static int	db_replay(int, char *);
 static int	db_istemp(const char *, const char *);
 static int	db_intent(const struct db_txn *, const char *, char *, size_t);
-static int	db_intentpath(const char *, char *, size_t);
+static int	db_write(int, const char *, size_t);
 static const char *db_base(const char *);
 static void	db_sweep(const char *);
 static int	db_secure(int, const char *, char *, size_t);
@@ -370,13 +370,29 @@ db_abort(struct db_txn *txn)
 	txn->dt_n = 0;
 }
 
+/* All of buf to fd, then fsync: 0, or -1 with errno. */
+static int
+db_write(int fd, const char *buf, size_t len)
+{
+	size_t	off = 0;
+	ssize_t	n;
+
+	while (off < len) {
+		n = write(fd, buf + off, len - off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			return (-1);
+		off += (size_t)n;
+	}
+	return (fsync(fd));
+}
+
 int
 db_stage(struct db_txn *txn, const char *path, const char *buf, size_t len,
     char *err, size_t errlen)
 {
 	char	*tmp;
-	size_t	 off = 0;
-	ssize_t	 n;
 	int	 fd, serrno;
 
 	if (txn->dt_n == DB_TXNMAX) {
@@ -401,15 +417,7 @@ db_stage(struct db_txn *txn, const char *path, const char *buf, size_t len,
 		goto fail;
 	}
 	txn->dt_n++;			/* db_abort() removes it from now on */
-	while (off < len) {
-		n = write(fd, buf + off, len - off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			goto fail_fd;
-		off += (size_t)n;
-	}
-	if (fsync(fd) == -1)
+	if (db_write(fd, buf, len) == -1)
 		goto fail_fd;
 	if (close(fd) == -1)
 		goto fail_io;
@@ -464,8 +472,7 @@ db_intent(const struct db_txn *txn, const char *path, char *err,
 	len += 4;
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
 	    0600);
-	if (fd == -1 || write(fd, buf, len) != (ssize_t)len ||
-	    fsync(fd) == -1) {
+	if (fd == -1 || db_write(fd, buf, len) == -1) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		if (fd != -1)
 			close(fd);
@@ -473,19 +480,6 @@ db_intent(const struct db_txn *txn, const char *path, char *err,
 	}
 	close(fd);
 	return (db_syncdir(path, err, errlen));
-}
-
-/* DB_INTENT next to file; 0, or -1 if the name does not fit. */
-static int
-db_intentpath(const char *file, char *out, size_t outlen)
-{
-	const char	*slash = strrchr(file, '/');
-	int		 n;
-
-	n = slash == NULL ? snprintf(out, outlen, "%s", DB_INTENT) :
-	    snprintf(out, outlen, "%.*s/%s", (int)(slash - file), file,
-	    DB_INTENT);
-	return (n < 0 || (size_t)n >= outlen ? -1 : 0);
 }
 
 static const char *
@@ -501,11 +495,13 @@ db_commit(struct db_txn *txn, char *err, size_t errlen)
 {
 	char	intent[PATH_MAX];
 	size_t	i, j;
-	int	journal;
+	int	journal, n;
 
 	/* One file needs no intent: its rename alone is atomic. */
-	journal = txn->dt_n > 1 && db_intentpath(txn->dt_path[0], intent,
-	    sizeof(intent)) == 0;
+	n = snprintf(intent, sizeof(intent), "%.*s%s",
+	    (int)(db_base(txn->dt_path[0]) - txn->dt_path[0]),
+	    txn->dt_path[0], DB_INTENT);
+	journal = txn->dt_n > 1 && n > 0 && (size_t)n < sizeof(intent);
 	for (i = 1; i < txn->dt_n; i++)
 		if (!db_samedir(txn->dt_path[0], txn->dt_path[i]))
 			journal = 0;

@@ -59,13 +59,15 @@ static const struct cipher ciphers[] = {
 };
 static const size_t sizes[] = { 64, 512, 1400 };
 
+/* ipf_output() or ipf_input(). */
+typedef enum ipf_verdict (*pass_fn)(struct ipf *, const uint8_t *, size_t,
+    const struct ipf_meta *, struct ipf_result *);
+
 static double	 now(void);
 static double	 ossl(const char *, const char *, int, size_t, int);
 static double	 evp(const char *, int, size_t, double);
 static struct ipf *mkengine(const struct cipher *, int);
-static double	 rate_out(struct ipf *, const uint8_t *, size_t,
-		    const struct ipf_meta *, struct ipf_result *, double);
-static double	 rate_in(struct ipf *, const uint8_t *, size_t, size_t,
+static double	 rate(pass_fn, struct ipf *, const uint8_t *, size_t, size_t,
 		    const struct ipf_meta *, struct ipf_result *, double);
 static double	 best(double, double);
 static void	 engine(struct ipf *, int, const struct cipher *, uint32_t);
@@ -244,33 +246,22 @@ mkengine(const struct cipher *c, int side)
 	return (ipf);
 }
 
-/* Packets per second of ipf_output() on one datagram, for secs. */
+/*
+ * Packets per second of ipf_output() or ipf_input() on one packet, for
+ * secs; each must replace it with want bytes.
+ */
 static double
-rate_out(struct ipf *a, const uint8_t *pkt, size_t len,
-    const struct ipf_meta *m, struct ipf_result *res, double secs)
+rate(pass_fn pass, struct ipf *ipf, const uint8_t *buf, size_t len,
+    size_t want, const struct ipf_meta *m, struct ipf_result *res,
+    double secs)
 {
 	double	t0, t = 0;
 	size_t	n;
 
 	t0 = now();
 	for (n = 0; (n & 1023) != 0 || (t = now()) - t0 < secs; n++)
-		if (ipf_output(a, pkt, len, m, res) != IPF_REPLACE)
-			exit(1);
-	return ((double)n / (t - t0));
-}
-
-/* Packets per second of ipf_input() on one carrier, for secs. */
-static double
-rate_in(struct ipf *b, const uint8_t *wire, size_t wlen, size_t len,
-    const struct ipf_meta *m, struct ipf_result *res, double secs)
-{
-	double	t0, t = 0;
-	size_t	n;
-
-	t0 = now();
-	for (n = 0; (n & 1023) != 0 || (t = now()) - t0 < secs; n++)
-		if (ipf_input(b, wire, wlen, m, res) != IPF_REPLACE ||
-		    res->res_len != len)
+		if (pass(ipf, buf, len, m, res) != IPF_REPLACE ||
+		    res->res_len != want)
 			exit(1);
 	return ((double)n / (t - t0));
 }
@@ -324,8 +315,9 @@ engine(struct ipf *a, int secs, const struct cipher *c, uint32_t size)
 	maclen = 8 + c->c_ivlen + ctlen;
 	kind = c->c_hmac == NULL ? "-aead -evp" : "-evp";
 	for (r = 0; r < ROUNDS; r++) {
-		obps = best(obps, rate_out(a, pkt, len, &m, &res, secs / 2.0));
-		ibps = best(ibps, rate_in(b, wire, wlen, len, &m, &res,
+		obps = best(obps, rate(ipf_output, a, pkt, len, wlen, &m, &res,
+		    secs / 2.0));
+		ibps = best(ibps, rate(ipf_input, b, wire, wlen, len, &m, &res,
 		    secs / 2.0));
 		e = ossl(kind, c->c_ossl, 0, ctlen, secs) / (double)ctlen;
 		d = ossl(kind, c->c_ossl, 1, ctlen, secs) / (double)ctlen;
