@@ -40,6 +40,7 @@ static int	db_replay(int, char *);
 static int	db_istemp(const char *, const char *);
 static int	db_intent(const struct db_txn *, const char *, char *, size_t);
 static int	db_write(int, const char *, size_t);
+static int	db_journal(const struct db_txn *, char *, size_t);
 static const char *db_base(const char *);
 static void	db_sweep(const char *);
 static int	db_secure(int, const char *, char *, size_t);
@@ -482,6 +483,28 @@ db_intent(const struct db_txn *txn, const char *path, char *err,
 	return (db_syncdir(path, err, errlen));
 }
 
+/*
+ * Whether txn's renames need DB_INTENT, and its path: only several files
+ * do (one rename alone is atomic), and only in one directory, which is
+ * where db_recover() looks.
+ */
+static int
+db_journal(const struct db_txn *txn, char *intent, size_t len)
+{
+	const char	*first = txn->dt_path[0];
+	size_t		 i;
+	int		 n;
+
+	if (txn->dt_n < 2)
+		return (0);
+	for (i = 1; i < txn->dt_n; i++)
+		if (!db_samedir(first, txn->dt_path[i]))
+			return (0);
+	n = snprintf(intent, len, "%.*s%s", (int)(db_base(first) - first),
+	    first, DB_INTENT);
+	return (n > 0 && (size_t)n < len);
+}
+
 static const char *
 db_base(const char *path)
 {
@@ -495,16 +518,9 @@ db_commit(struct db_txn *txn, char *err, size_t errlen)
 {
 	char	intent[PATH_MAX];
 	size_t	i, j;
-	int	journal, n;
+	int	journal;
 
-	/* One file needs no intent: its rename alone is atomic. */
-	n = snprintf(intent, sizeof(intent), "%.*s%s",
-	    (int)(db_base(txn->dt_path[0]) - txn->dt_path[0]),
-	    txn->dt_path[0], DB_INTENT);
-	journal = txn->dt_n > 1 && n > 0 && (size_t)n < sizeof(intent);
-	for (i = 1; i < txn->dt_n; i++)
-		if (!db_samedir(txn->dt_path[0], txn->dt_path[i]))
-			journal = 0;
+	journal = db_journal(txn, intent, sizeof(intent));
 	if (journal && db_intent(txn, intent, err, errlen) == -1) {
 		db_abort(txn);
 		unlink(intent);

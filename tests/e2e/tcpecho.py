@@ -6,7 +6,8 @@
                                   else exit 1
   tcpecho.py bulk ADDR PORT N     send N pseudo-random bytes while reading
                                   the echo; exit 0 if exactly they come back
-                                  within 20 seconds, else exit 1
+                                  and the peer closes within 20 seconds,
+                                  else exit 1
 """
 import hashlib
 import socket
